@@ -1,0 +1,135 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { CloseCode } from '../shared/protocol'
+import type { Config } from './config'
+import { addAssetRoutes } from './http/assetRoutes'
+import { addBoardRoutes } from './http/boardRoutes'
+import { HttpError } from './http/HttpError'
+import { sendJson } from './http/io'
+import { addLabRoutes } from './http/labRoutes'
+import { Router } from './http/Router'
+import { createStaticHandler } from './http/staticFiles'
+import type { Logger } from './logger'
+import { SqliteStorage } from './persistence/SqliteStorage'
+import type { Storage } from './persistence/Storage'
+import { createBoardSeeder } from './rooms/BoardSeeder'
+import { readOnlyHook } from './rooms/Room'
+import { RoomManager } from './rooms/RoomManager'
+import { SyncEndpoint } from './sync/SyncEndpoint'
+
+export interface FabriqueServerOptions {
+  config: Config
+  logger: Logger
+  /** Defaults to SQLite in `config.dataDir`. */
+  storage?: Storage
+}
+
+/**
+ * One HTTP server: the built client, the JSON API under `/api/`, `/healthz`, and WebSocket
+ * sync on `/sync/<boardId>`.
+ */
+export class FabriqueServer {
+  readonly storage: Storage
+  readonly rooms: RoomManager
+  private readonly http: http.Server
+  private readonly sync: SyncEndpoint
+  private readonly router = new Router()
+  private stopping: Promise<void> | null = null
+
+  constructor(private readonly options: FabriqueServerOptions) {
+    const { config, logger } = options
+    this.storage = options.storage ?? new SqliteStorage(path.join(config.dataDir, 'fabrique.db'))
+    this.rooms = new RoomManager({
+      storage: this.storage,
+      logger,
+      sendBufferLimitBytes: config.sendBufferLimitBytes,
+      compactAfterUpdates: config.compactAfterUpdates,
+      roomIdleMs: config.roomIdleMs,
+      hooks: { beforeApplyUpdate: readOnlyHook },
+    })
+    this.sync = new SyncEndpoint({
+      storage: this.storage,
+      rooms: this.rooms,
+      logger,
+      maxMessageBytes: config.maxMessageBytes,
+      pingIntervalMs: config.pingIntervalMs,
+    })
+    const seeder = createBoardSeeder()
+    addLabRoutes(this.router, { storage: this.storage, seeder })
+    addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
+    addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes })
+    this.router.add('GET', '/api/config', ({ res }) =>
+      sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl }),
+    )
+    this.router.add('GET', '/healthz', ({ res }) =>
+      sendJson(res, 200, { status: 'ok', boardsLoaded: this.rooms.loadedBoardIds.length, connections: this.sync.connectionCount }),
+    )
+    const serveStatic = createStaticHandler(config.staticDir)
+    this.http = http.createServer((req, res) => void this.handleRequest(req, res, serveStatic))
+    this.http.on('upgrade', (req, socket, head) => void this.sync.handleUpgrade(req, socket, head))
+  }
+
+  private async handleRequest(req: http.IncomingMessage, res: http.ServerResponse, serveStatic: ReturnType<typeof createStaticHandler>): Promise<void> {
+    const started = performance.now()
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      sendJson(res, 400, { error: 'invalid URL' })
+      return
+    }
+    const isApi = url.pathname.startsWith('/api/') || url.pathname === '/healthz'
+    try {
+      if (!isApi) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed')
+        serveStatic(req, res, url.pathname)
+        return
+      }
+      const match = this.router.match(req.method ?? 'GET', url.pathname)
+      if (match === null) throw new HttpError(404, 'no such endpoint')
+      if (match === 'method-not-allowed') throw new HttpError(405, 'method not allowed')
+      await match.handler({ req, res, params: match.params, url })
+    } catch (err) {
+      if (err instanceof URIError) err = new HttpError(400, 'malformed URL encoding')
+      if (err instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message })
+        else res.destroy()
+      } else {
+        this.options.logger.error('request failed', { method: req.method, path: url.pathname, err })
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+        else res.destroy()
+      }
+    } finally {
+      // Paths only: query strings and fragments may hold secrets and are never logged.
+      if (isApi) this.options.logger.debug('request', { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) })
+    }
+  }
+
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  async listen(): Promise<number> {
+    const { port, host } = this.options.config
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject)
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject)
+        resolve()
+      })
+    })
+    return (this.http.address() as AddressInfo).port
+  }
+
+  /** Stops accepting, stores everything pending, closes every socket, closes storage. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.sync.stopAccepting()
+      const closed = new Promise<void>((resolve) => this.http.close(() => resolve()))
+      await this.rooms.closeAll(CloseCode.serverShutdown, 'server restarting')
+      this.sync.close()
+      this.http.closeAllConnections()
+      await closed
+      await this.storage.close()
+    })()
+    return this.stopping
+  }
+}

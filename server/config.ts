@@ -1,0 +1,92 @@
+import path from 'node:path'
+
+/** Log levels, least to most severe. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** Everything the server can be configured with. Read once, at start, from the environment. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  /** Public address of this server, used in share links (e.g. `https://fabrique.example.org`). */
+  publicUrl: string | null
+  tldrawLicenseKey: string | null
+  logLevel: LogLevel
+  /** Where the built client is served from. */
+  staticDir: string
+  /** Largest WebSocket message accepted, in bytes. */
+  maxMessageBytes: number
+  /** Largest image accepted on a board, in bytes. */
+  maxAssetBytes: number
+  /** A connection whose unsent data grows past this many bytes is closed (it resyncs). */
+  sendBufferLimitBytes: number
+  /** Interval of WebSocket pings; a connection that missed one pong is dropped. */
+  pingIntervalMs: number
+  /** How long an idle board stays in memory after its last connection left. */
+  roomIdleMs: number
+  /** A board's update log is compacted once it holds this many rows. */
+  compactAfterUpdates: number
+}
+
+/** A bad configuration value: the message says which variable and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+function optionalString(env: Env, name: string): string | null {
+  const raw = env[name]?.trim()
+  return raw ? raw : null
+}
+
+/**
+ * Reads and validates the configuration. Throws a {@link ConfigError} naming the variable on
+ * a bad value, so a typo fails at start rather than in the middle of a workshop.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`)
+  }
+  const publicUrl = optionalString(env, 'PUBLIC_URL')
+  if (publicUrl !== null) {
+    let parsed: URL
+    try {
+      parsed = new URL(publicUrl)
+    } catch {
+      throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${publicUrl}"`)
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new ConfigError(`PUBLIC_URL must start with http:// or https://, got "${publicUrl}"`)
+    }
+  }
+  const host = env.HOST?.trim() || 'localhost'
+  if (/\s/.test(host)) throw new ConfigError(`HOST must be a host name or address, got "${env.HOST}"`)
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || 'data'),
+    publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    tldrawLicenseKey: optionalString(env, 'TLDRAW_LICENSE_KEY'),
+    logLevel,
+    staticDir: path.resolve(cwd, env.STATIC_DIR?.trim() || 'dist/client'),
+    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    maxAssetBytes: integer(env, 'MAX_ASSET_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    sendBufferLimitBytes: integer(env, 'SEND_BUFFER_LIMIT_BYTES', 32 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100, 3_600_000),
+    roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000, 0, 86_400_000),
+    compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', 500, 2, 10_000_000),
+  }
+}

@@ -1,0 +1,63 @@
+import { canEditBoards } from '../../shared/roles'
+import { isId } from '../../shared/validation'
+import { authorizeLab, labCookieName } from '../access/authorize'
+import { generateId } from '../access/tokens'
+import type { Storage } from '../persistence/Storage'
+import { HttpError } from './HttpError'
+import { bearerToken, readBody, readCookies, sendJson } from './io'
+import type { Router } from './Router'
+
+/** Image types accepted on boards, each with a check of the file's first bytes. */
+const IMAGE_TYPES: Record<string, (data: Buffer) => boolean> = {
+  'image/png': (d) => d.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/jpeg': (d) => d[0] === 0xff && d[1] === 0xd8 && d[2] === 0xff,
+  'image/gif': (d) => d.subarray(0, 4).toString('latin1') === 'GIF8',
+  'image/webp': (d) => d.subarray(0, 4).toString('latin1') === 'RIFF' && d.subarray(8, 12).toString('latin1') === 'WEBP',
+  'image/avif': (d) => d.subarray(4, 8).toString('latin1') === 'ftyp' && /avi[fs]/.test(d.subarray(8, 12).toString('latin1')),
+  'image/svg+xml': (d) => /<svg[\s>]/i.test(d.subarray(0, 4096).toString('utf8')),
+}
+
+/** Images stored beside their board, served from Fabrique's origin to the lab's members only. */
+export function addAssetRoutes(router: Router, { storage, maxAssetBytes }: { storage: Storage; maxAssetBytes: number }): void {
+  async function boardAndRole(boardId: string, token: string | null) {
+    if (!isId(boardId)) throw new HttpError(404, 'board not found')
+    const board = await storage.getBoard(boardId)
+    if (!board) throw new HttpError(404, 'board not found')
+    return { board, role: await authorizeLab(storage, board.labId, token) }
+  }
+
+  router.add('POST', '/api/boards/:boardId/assets', async ({ req, res, params }) => {
+    const { board, role } = await boardAndRole(params.boardId!, bearerToken(req))
+    if (!canEditBoards(role)) throw new HttpError(403, 'viewers cannot add images')
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const check = IMAGE_TYPES[contentType]
+    if (!check) throw new HttpError(415, `images must be one of ${Object.keys(IMAGE_TYPES).join(', ')}`)
+    const data = await readBody(req, maxAssetBytes)
+    if (data.length === 0) throw new HttpError(400, 'empty image')
+    if (!check(data)) throw new HttpError(415, `the file is not a valid ${contentType}`)
+    const id = generateId()
+    await storage.putAsset({ id, boardId: board.id, contentType, size: data.length, createdAt: new Date().toISOString() }, data)
+    sendJson(res, 201, { id, src: `/api/boards/${board.id}/assets/${id}` })
+  })
+
+  router.add('GET', '/api/boards/:boardId/assets/:assetId', async ({ req, res, params }) => {
+    const boardId = params.boardId!
+    const board = isId(boardId) ? await storage.getBoard(boardId) : null
+    if (!board) throw new HttpError(404, 'board not found')
+    const token = bearerToken(req) ?? readCookies(req).get(labCookieName(board.labId)) ?? null
+    await authorizeLab(storage, board.labId, token)
+    const assetId = params.assetId!
+    const found = isId(assetId) ? await storage.getAsset(board.id, assetId) : null
+    if (!found) throw new HttpError(404, 'image not found')
+    res.writeHead(200, {
+      'content-type': found.asset.contentType,
+      'content-length': found.data.byteLength,
+      // An asset never changes once stored; only members may cache it.
+      'cache-control': 'private, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+      // An SVG opened on its own must not run scripts on Fabrique's origin.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    })
+    res.end(found.data)
+  })
+}

@@ -1,0 +1,77 @@
+import type { Board, CreatedLab, Lab, LabView } from '../../shared/lab'
+import { canManageLab } from '../../shared/roles'
+import { validateCreateBoard, validateCreateLab, validateUpdateLab } from '../../shared/validation'
+import { authorizeLab } from '../access/authorize'
+import { generateId, generateLabTokens } from '../access/tokens'
+import type { Storage } from '../persistence/Storage'
+import type { BoardSeeder } from '../rooms/BoardSeeder'
+import { HttpError } from './HttpError'
+import { bearerToken, readJson, sendJson } from './io'
+import type { Router } from './Router'
+
+export interface LabRoutesDeps {
+  storage: Storage
+  seeder: BoardSeeder
+}
+
+/** `/api/labs…`: create a lab, read and edit it, create its boards. */
+export function addLabRoutes(router: Router, { storage, seeder }: LabRoutesDeps): void {
+  router.add('POST', '/api/labs', async ({ req, res }) => {
+    const input = validateCreateLab(await readJson(req))
+    if (!input.ok) throw new HttpError(400, input.error)
+    const now = new Date().toISOString()
+    const lab: Lab = {
+      id: generateId(),
+      title: input.value.title,
+      theme: '',
+      territory: '',
+      startDate: null,
+      phase: 'detection',
+      members: [],
+      activities: {},
+      createdAt: now,
+      updatedAt: now,
+    }
+    const { tokens, hashes } = generateLabTokens()
+    await storage.createLab(lab, hashes)
+    const body: CreatedLab = { ...lab, tokens }
+    sendJson(res, 201, body)
+  })
+
+  router.add('GET', '/api/labs/:labId', async ({ req, res, params }) => {
+    const role = await authorizeLab(storage, params.labId!, bearerToken(req))
+    const [lab, boards] = await Promise.all([storage.getLab(params.labId!), storage.listBoards(params.labId!)])
+    if (!lab) throw new HttpError(404, 'lab not found')
+    const body: LabView = { lab, boards, role }
+    sendJson(res, 200, body)
+  })
+
+  router.add('PATCH', '/api/labs/:labId', async ({ req, res, params }) => {
+    const role = await authorizeLab(storage, params.labId!, bearerToken(req))
+    if (!canManageLab(role)) throw new HttpError(403, 'only a facilitator can edit the lab')
+    const input = validateUpdateLab(await readJson(req))
+    if (!input.ok) throw new HttpError(400, input.error)
+    const lab = await storage.updateLab(params.labId!, input.value, new Date().toISOString())
+    if (!lab) throw new HttpError(404, 'lab not found')
+    sendJson(res, 200, lab)
+  })
+
+  router.add('POST', '/api/labs/:labId/boards', async ({ req, res, params }) => {
+    const role = await authorizeLab(storage, params.labId!, bearerToken(req))
+    if (!canManageLab(role)) throw new HttpError(403, 'only a facilitator can create boards')
+    const lab = await storage.getLab(params.labId!)
+    if (!lab) throw new HttpError(404, 'lab not found')
+    const input = validateCreateBoard(await readJson(req), lab.phase, seeder.isTemplateId)
+    if (!input.ok) throw new HttpError(400, input.error)
+    const board: Board = {
+      id: generateId(),
+      labId: lab.id,
+      title: input.value.title,
+      phase: input.value.phase,
+      template: input.value.template,
+      createdAt: new Date().toISOString(),
+    }
+    await storage.createBoard(board, seeder.initialUpdate(board, input.value.lang))
+    sendJson(res, 201, board)
+  })
+}

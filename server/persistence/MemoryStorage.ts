@@ -1,0 +1,78 @@
+import type { Board, Lab } from '../../shared/lab'
+import type { UpdateLabInput } from '../../shared/validation'
+import { applyLabPatch } from './applyLabPatch'
+import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from './Storage'
+
+/**
+ * Storage in memory, for tests of room logic and as the reference implementation of the
+ * contract. Never the default: a restart loses everything.
+ */
+export class MemoryStorage implements Storage {
+  private labs = new Map<string, { lab: Lab; tokens: LabTokenHashes }>()
+  private boards = new Map<string, Board>()
+  private updates = new Map<string, { seq: number; data: Uint8Array }[]>()
+  private assets = new Map<string, { asset: StoredAsset; data: Uint8Array }>()
+  private seq = 0
+
+  async createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
+    if (this.labs.has(lab.id)) throw new Error(`MemoryStorage.createLab: lab ${lab.id} exists`)
+    this.labs.set(lab.id, { lab: structuredClone(lab), tokens: { ...tokens } })
+  }
+  async getLab(labId: string): Promise<Lab | null> {
+    const entry = this.labs.get(labId)
+    return entry ? structuredClone(entry.lab) : null
+  }
+  async getLabTokenHashes(labId: string): Promise<LabTokenHashes | null> {
+    const entry = this.labs.get(labId)
+    return entry ? { ...entry.tokens } : null
+  }
+  async updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null> {
+    const entry = this.labs.get(labId)
+    if (!entry) return null
+    entry.lab = applyLabPatch(entry.lab, structuredClone(patch), updatedAt)
+    return structuredClone(entry.lab)
+  }
+  async createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
+    if (!this.labs.has(board.labId)) throw new Error(`MemoryStorage.createBoard: lab ${board.labId} not found`)
+    if (this.boards.has(board.id)) throw new Error(`MemoryStorage.createBoard: board ${board.id} exists`)
+    this.boards.set(board.id, { ...board })
+    if (initialUpdate) await this.appendUpdate(board.id, initialUpdate)
+  }
+  async getBoard(boardId: string): Promise<Board | null> {
+    const board = this.boards.get(boardId)
+    return board ? { ...board } : null
+  }
+  async listBoards(labId: string): Promise<Board[]> {
+    return [...this.boards.values()]
+      .filter((b) => b.labId === labId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .map((b) => ({ ...b }))
+  }
+  async loadUpdates(boardId: string): Promise<StoredUpdates> {
+    const rows = this.updates.get(boardId) ?? []
+    return { updates: rows.map((r) => r.data.slice()), lastSeq: rows.at(-1)?.seq ?? 0 }
+  }
+  async appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
+    const rows = this.updates.get(boardId) ?? []
+    const seq = ++this.seq
+    rows.push({ seq, data: update.slice() })
+    this.updates.set(boardId, rows)
+    return seq
+  }
+  async compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    const rows = this.updates.get(boardId) ?? []
+    const kept = rows.filter((r) => r.seq > throughSeq)
+    this.updates.set(boardId, [...kept, { seq: ++this.seq, data: snapshot.slice() }])
+  }
+  async countUpdates(boardId: string): Promise<number> {
+    return this.updates.get(boardId)?.length ?? 0
+  }
+  async putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {
+    this.assets.set(`${asset.boardId}/${asset.id}`, { asset: { ...asset }, data: data.slice() })
+  }
+  async getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null> {
+    const entry = this.assets.get(`${boardId}/${assetId}`)
+    return entry ? { asset: { ...entry.asset }, data: entry.data.slice() } : null
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,253 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { Board, Lab } from '../../shared/lab'
+import type { Phase } from '../../shared/phases'
+import type { UpdateLabInput } from '../../shared/validation'
+import { applyLabPatch } from './applyLabPatch'
+import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from './Storage'
+
+/** Schema migrations, applied in order; the index + 1 is the schema version. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE labs (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     theme TEXT NOT NULL DEFAULT '',
+     territory TEXT NOT NULL DEFAULT '',
+     start_date TEXT,
+     phase TEXT NOT NULL,
+     members TEXT NOT NULL DEFAULT '[]',
+     activities TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     facilitator_hash TEXT NOT NULL,
+     participant_hash TEXT NOT NULL,
+     viewer_hash TEXT NOT NULL
+   );
+   CREATE TABLE boards (
+     id TEXT PRIMARY KEY,
+     lab_id TEXT NOT NULL REFERENCES labs(id),
+     title TEXT NOT NULL,
+     phase TEXT NOT NULL,
+     template TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX boards_by_lab ON boards(lab_id, created_at);
+   CREATE TABLE board_updates (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     board_id TEXT NOT NULL,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX board_updates_by_board ON board_updates(board_id, seq);
+   CREATE TABLE assets (
+     board_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (board_id, id)
+   );`,
+]
+
+interface LabRow {
+  id: string
+  title: string
+  theme: string
+  territory: string
+  start_date: string | null
+  phase: string
+  members: string
+  activities: string
+  created_at: string
+  updated_at: string
+}
+
+interface BoardRow {
+  id: string
+  lab_id: string
+  title: string
+  phase: string
+  template: string | null
+  created_at: string
+}
+
+function labFromRow(row: LabRow): Lab {
+  return {
+    id: row.id,
+    title: row.title,
+    theme: row.theme,
+    territory: row.territory,
+    startDate: row.start_date,
+    phase: row.phase as Phase,
+    members: JSON.parse(row.members),
+    activities: JSON.parse(row.activities),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function boardFromRow(row: BoardRow): Board {
+  return { id: row.id, labId: row.lab_id, title: row.title, phase: row.phase as Phase, template: row.template, createdAt: row.created_at }
+}
+
+interface PendingAppend {
+  boardId: string
+  update: Uint8Array
+  resolve: (seq: number) => void
+  reject: (err: unknown) => void
+}
+
+/**
+ * Storage in one SQLite file (`<dataDir>/fabrique.db`, WAL). Appends made within one
+ * event-loop turn — across all boards — are committed in a single transaction.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database
+  private readonly stmt
+  private pending: PendingAppend[] = []
+  private flushScheduled = false
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode: a commit survives a crash of the process; only a power loss can
+    // roll back the last transactions.
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('foreign_keys = ON')
+    this.migrate()
+    const db = this.db
+    this.stmt = {
+      insertLab: db.prepare(`INSERT INTO labs (id, title, theme, territory, start_date, phase, members, activities, created_at, updated_at, facilitator_hash, participant_hash, viewer_hash)
+        VALUES (@id, @title, @theme, @territory, @startDate, @phase, @members, @activities, @createdAt, @updatedAt, @facilitator, @participant, @viewer)`),
+      getLab: db.prepare<[string], LabRow>('SELECT * FROM labs WHERE id = ?'),
+      getHashes: db.prepare<[string], LabTokenHashes>('SELECT facilitator_hash AS facilitator, participant_hash AS participant, viewer_hash AS viewer FROM labs WHERE id = ?'),
+      updateLab: db.prepare(`UPDATE labs SET title = @title, theme = @theme, territory = @territory, start_date = @startDate, phase = @phase,
+        members = @members, activities = @activities, updated_at = @updatedAt WHERE id = @id`),
+      insertBoard: db.prepare('INSERT INTO boards (id, lab_id, title, phase, template, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      getBoard: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
+      listBoards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE lab_id = ? ORDER BY created_at, id'),
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM board_updates WHERE board_id = ? ORDER BY seq'),
+      appendUpdate: db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)'),
+      deleteUpdatesThrough: db.prepare('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?'),
+      countUpdates: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
+      putAsset: db.prepare('INSERT OR REPLACE INTO assets (board_id, id, content_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      getAsset: db.prepare<[string, string], { id: string; board_id: string; content_type: string; size: number; data: Buffer; created_at: string }>(
+        'SELECT * FROM assets WHERE board_id = ? AND id = ?',
+      ),
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!)
+        this.db.pragma(`user_version = ${v + 1}`)
+      })()
+    }
+  }
+
+  async createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
+    this.stmt.insertLab.run({
+      ...lab,
+      members: JSON.stringify(lab.members),
+      activities: JSON.stringify(lab.activities),
+      ...tokens,
+    })
+  }
+
+  async getLab(labId: string): Promise<Lab | null> {
+    const row = this.stmt.getLab.get(labId)
+    return row ? labFromRow(row) : null
+  }
+
+  async getLabTokenHashes(labId: string): Promise<LabTokenHashes | null> {
+    return this.stmt.getHashes.get(labId) ?? null
+  }
+
+  async updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null> {
+    return this.db.transaction(() => {
+      const row = this.stmt.getLab.get(labId)
+      if (!row) return null
+      const lab = applyLabPatch(labFromRow(row), patch, updatedAt)
+      this.stmt.updateLab.run({ ...lab, members: JSON.stringify(lab.members), activities: JSON.stringify(lab.activities) })
+      return lab
+    })()
+  }
+
+  async createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.insertBoard.run(board.id, board.labId, board.title, board.phase, board.template, board.createdAt)
+      if (initialUpdate) this.stmt.appendUpdate.run(board.id, initialUpdate)
+    })()
+  }
+
+  async getBoard(boardId: string): Promise<Board | null> {
+    const row = this.stmt.getBoard.get(boardId)
+    return row ? boardFromRow(row) : null
+  }
+
+  async listBoards(labId: string): Promise<Board[]> {
+    return this.stmt.listBoards.all(labId).map(boardFromRow)
+  }
+
+  async loadUpdates(boardId: string): Promise<StoredUpdates> {
+    const rows = this.stmt.loadUpdates.all(boardId)
+    return { updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), lastSeq: rows.at(-1)?.seq ?? 0 }
+  }
+
+  appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ boardId, update, resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(this.flushAppends)
+      }
+    })
+  }
+
+  private readonly flushAppends = (): void => {
+    this.flushScheduled = false
+    const batch = this.pending
+    this.pending = []
+    let seqs: number[]
+    try {
+      seqs = this.db.transaction(() => batch.map((p) => Number(this.stmt.appendUpdate.run(p.boardId, p.update).lastInsertRowid)))()
+    } catch (err) {
+      for (const p of batch) p.reject(err)
+      return
+    }
+    batch.forEach((p, i) => p.resolve(seqs[i]!))
+  }
+
+  async compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.appendUpdate.run(boardId, snapshot)
+      this.stmt.deleteUpdatesThrough.run(boardId, throughSeq)
+    })()
+  }
+
+  async countUpdates(boardId: string): Promise<number> {
+    return this.stmt.countUpdates.get(boardId)!.n
+  }
+
+  async putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {
+    this.stmt.putAsset.run(asset.boardId, asset.id, asset.contentType, asset.size, data, asset.createdAt)
+  }
+
+  async getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null> {
+    const row = this.stmt.getAsset.get(boardId, assetId)
+    if (!row) return null
+    return {
+      asset: { id: row.id, boardId: row.board_id, contentType: row.content_type, size: row.size, createdAt: row.created_at },
+      data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length) this.flushAppends()
+    this.db.close()
+  }
+}

@@ -1,0 +1,58 @@
+import type { Board, Lab } from '../../shared/lab'
+import type { UpdateLabInput } from '../../shared/validation'
+
+/** SHA-256 hashes of a lab's three tokens; the tokens themselves are never stored. */
+export interface LabTokenHashes {
+  facilitator: string
+  participant: string
+  viewer: string
+}
+
+/** A board's stored update log. */
+export interface StoredUpdates {
+  updates: Uint8Array[]
+  /** Sequence number of the last row, 0 when the log is empty. */
+  lastSeq: number
+}
+
+/** An image or file stored beside a board. */
+export interface StoredAsset {
+  id: string
+  boardId: string
+  contentType: string
+  size: number
+  createdAt: string
+}
+
+/**
+ * Everything Fabrique keeps. Methods are async so that backends over the network (PostgreSQL)
+ * fit the same interface; the SQLite backend answers synchronously inside the promise.
+ * Every backend passes `test/persistence/storageContract.ts`.
+ */
+export interface Storage {
+  createLab(lab: Lab, tokens: LabTokenHashes): Promise<void>
+  getLab(labId: string): Promise<Lab | null>
+  getLabTokenHashes(labId: string): Promise<LabTokenHashes | null>
+  /** Applies a validated patch; returns the updated lab, or null when it does not exist. */
+  updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null>
+
+  /** Creates a board and, in the same transaction, its first update (e.g. its template). */
+  createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void>
+  getBoard(boardId: string): Promise<Board | null>
+  listBoards(labId: string): Promise<Board[]>
+
+  loadUpdates(boardId: string): Promise<StoredUpdates>
+  /** Appends one update to a board's log; resolves with its sequence number once durable. */
+  appendUpdate(boardId: string, update: Uint8Array): Promise<number>
+  /**
+   * Replaces every row up to `throughSeq` by `snapshot`, in one transaction: the snapshot is
+   * written first, then the rows it replaces are deleted.
+   */
+  compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
+  countUpdates(boardId: string): Promise<number>
+
+  putAsset(asset: StoredAsset, data: Uint8Array): Promise<void>
+  getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null>
+
+  close(): Promise<void>
+}

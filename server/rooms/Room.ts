@@ -1,0 +1,335 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { AuthMessageType, CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol'
+import type { Role } from '../../shared/roles'
+import type { Logger } from '../logger'
+import type { Storage } from '../persistence/Storage'
+import { encodeAwarenessMessage, readAwarenessEntries, type AwarenessEntry } from './awarenessMessages'
+import { Connection } from './Connection'
+import type { RoomSocket } from './RoomSocket'
+
+/** Payload of {@link RoomHooks.beforeApplyUpdate}. */
+export interface BeforeApplyUpdatePayload {
+  room: Room
+  connection: Connection
+  update: Uint8Array
+}
+
+/** Points where room logic can inspect or refuse what clients send. */
+export interface RoomHooks {
+  /**
+   * Called for every document update a client sends, before it touches the document.
+   * Return a reason to refuse it (it is dropped, never stored nor relayed), or null to accept.
+   */
+  beforeApplyUpdate?(payload: BeforeApplyUpdatePayload): string | null
+}
+
+export interface RoomOptions {
+  storage: Storage
+  logger: Logger
+  sendBufferLimitBytes: number
+  compactAfterUpdates: number
+  hooks?: RoomHooks
+  /** Called when the last connection left (the manager starts the idle timer). */
+  onEmpty?(room: Room): void
+}
+
+/** Viewers may look but not write: their updates are refused before they reach the document. */
+export const readOnlyHook: RoomHooks['beforeApplyUpdate'] = ({ connection }) => (connection.readOnly ? READ_ONLY_REASON : null)
+
+interface IncomingUpdate {
+  update: Uint8Array
+  origin: Connection
+}
+
+interface AwarenessState extends AwarenessEntry {
+  owner: Connection
+}
+
+function syncMessage(type: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, type)
+  encoding.writeVarUint8Array(encoder, payload)
+  return encoding.toUint8Array(encoder)
+}
+
+const READ_ONLY_MESSAGE = (() => {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.auth)
+  encoding.writeVarUint(encoder, AuthMessageType.permissionDenied)
+  encoding.writeVarString(encoder, READ_ONLY_REASON)
+  return encoding.toUint8Array(encoder)
+})()
+
+/**
+ * One board in memory: its Yjs document, the connections editing it, and their awareness.
+ *
+ * Durability rule: a document update is stored before anyone else receives it. Updates that
+ * arrive within one event-loop turn are applied together, stored as one row, then broadcast
+ * as one message. A sync step 1 that arrives while a write is in flight is answered once that
+ * write is durable, so no client ever sees content a crash could take back.
+ */
+export class Room {
+  readonly doc: Y.Doc
+  private readonly connections = new Set<Connection>()
+  private readonly awareness = new Map<number, AwarenessState>()
+  private incoming: IncomingUpdate[] = []
+  private flushScheduled = false
+  private flushing: Promise<void> | null = null
+  /** Sync step 1 requests held back while a write is in flight. */
+  private waitingStep1: { connection: Connection; stateVector: Uint8Array }[] = []
+  private lastSeq: number
+  private storedRows: number
+  private failed = false
+
+  private constructor(
+    readonly boardId: string,
+    doc: Y.Doc,
+    stored: { lastSeq: number; rows: number },
+    private readonly options: RoomOptions,
+    private readonly logger: Logger,
+  ) {
+    this.doc = doc
+    this.lastSeq = stored.lastSeq
+    this.storedRows = stored.rows
+  }
+
+  /** Loads a board's stored updates into a new room. */
+  static async load(boardId: string, options: RoomOptions): Promise<Room> {
+    const { updates, lastSeq } = await options.storage.loadUpdates(boardId)
+    const doc = new Y.Doc()
+    Y.transact(doc, () => {
+      for (const update of updates) Y.applyUpdate(doc, update)
+    })
+    const room = new Room(boardId, doc, { lastSeq, rows: updates.length }, options, options.logger.child({ boardId }))
+    room.logger.debug('room loaded', { rows: updates.length })
+    return room
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  /** True while updates are waiting to be stored or are being stored. */
+  get hasPendingWrites(): boolean {
+    return this.incoming.length > 0 || this.flushing !== null
+  }
+
+  /** Adds a socket to the room and starts the sync handshake. */
+  addConnection(socket: RoomSocket, role: Role): Connection {
+    const connection = new Connection(socket, role, this.options.sendBufferLimitBytes, (c) => this.removeConnection(c))
+    this.connections.add(connection)
+    if (connection.readOnly) connection.send(READ_ONLY_MESSAGE)
+    connection.send(syncMessage(SyncMessageType.step1, Y.encodeStateVector(this.doc)))
+    if (this.awareness.size > 0) connection.send(encodeAwarenessMessage(this.awareness.values()))
+    return connection
+  }
+
+  /** Removes a connection (idempotent) and tells everyone its presence is gone. */
+  removeConnection(connection: Connection): void {
+    if (!this.connections.delete(connection)) return
+    connection.closed = true
+    const gone: AwarenessEntry[] = []
+    for (const clientId of connection.awarenessClients) {
+      const state = this.awareness.get(clientId)
+      if (state && state.owner === connection) {
+        this.awareness.delete(clientId)
+        gone.push({ clientId, clock: state.clock + 1, state: 'null' })
+      }
+    }
+    if (gone.length > 0) this.broadcast(encodeAwarenessMessage(gone), null)
+    this.waitingStep1 = this.waitingStep1.filter((w) => w.connection !== connection)
+    if (this.connections.size === 0) this.options.onEmpty?.(this)
+  }
+
+  /**
+   * Handles one message from a connection. A message that cannot be decoded closes that
+   * connection with a reason; the room and everyone else carry on.
+   */
+  handleMessage(connection: Connection, data: Uint8Array): void {
+    if (connection.closed) return
+    try {
+      const decoder = decoding.createDecoder(data)
+      const type = decoding.readVarUint(decoder)
+      switch (type) {
+        case MessageType.sync:
+          this.handleSync(connection, decoder)
+          break
+        case MessageType.awareness:
+          this.handleAwareness(connection, decoding.readVarUint8Array(decoder))
+          break
+        case MessageType.queryAwareness:
+          connection.send(encodeAwarenessMessage(this.awareness.values()))
+          break
+        case MessageType.auth:
+          // Clients have nothing to say in the auth protocol; ignore.
+          break
+        default:
+          throw new Error(`unknown message type ${type}`)
+      }
+    } catch (err) {
+      this.logger.warn('malformed message, closing connection', { err: (err as Error).message, role: connection.role })
+      connection.close(CloseCode.malformedMessage, `malformed message: ${(err as Error).message}`.slice(0, 120))
+    }
+  }
+
+  private handleSync(connection: Connection, decoder: decoding.Decoder): void {
+    const subType = decoding.readVarUint(decoder)
+    const payload = decoding.readVarUint8Array(decoder)
+    switch (subType) {
+      case SyncMessageType.step1:
+        if (this.flushing) this.waitingStep1.push({ connection, stateVector: payload })
+        else this.answerStep1(connection, payload)
+        break
+      case SyncMessageType.step2:
+      case SyncMessageType.update: {
+        const refusal = this.options.hooks?.beforeApplyUpdate?.({ room: this, connection, update: payload }) ?? null
+        if (refusal !== null) {
+          this.logger.debug('update refused', { reason: refusal, role: connection.role })
+          return
+        }
+        this.incoming.push({ update: payload, origin: connection })
+        this.scheduleFlush()
+        break
+      }
+      default:
+        throw new Error(`unknown sync message type ${subType}`)
+    }
+  }
+
+  private answerStep1(connection: Connection, stateVector: Uint8Array): void {
+    connection.send(syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(this.doc, stateVector)))
+  }
+
+  private handleAwareness(connection: Connection, update: Uint8Array): void {
+    const entries = readAwarenessEntries(update)
+    for (const entry of entries) {
+      const current = this.awareness.get(entry.clientId)
+      if (current && current.owner !== connection) continue
+      const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
+      if (!isNewer) continue
+      if (entry.state === 'null') {
+        this.awareness.delete(entry.clientId)
+        connection.awarenessClients.delete(entry.clientId)
+      } else {
+        this.awareness.set(entry.clientId, { ...entry, owner: connection })
+        connection.awarenessClients.add(entry.clientId)
+      }
+    }
+    // Relayed as received, to everyone including the sender: the stock client counts its own
+    // echoed awareness as a sign the connection is alive.
+    const message = encoding.createEncoder()
+    encoding.writeVarUint(message, MessageType.awareness)
+    encoding.writeVarUint8Array(message, update)
+    this.broadcast(encoding.toUint8Array(message), null)
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      this.flushing = this.flush().finally(() => {
+        this.flushing = null
+        for (const { connection, stateVector } of this.waitingStep1.splice(0)) this.answerStep1(connection, stateVector)
+        if (this.incoming.length > 0) this.scheduleFlush()
+      })
+    })
+  }
+
+  /** Applies, stores, then broadcasts everything received since the last flush. */
+  private async flush(): Promise<void> {
+    const batch = this.incoming
+    this.incoming = []
+    if (batch.length === 0 || this.failed) return
+    let effective: Uint8Array | null = null
+    const captureUpdate = (update: Uint8Array) => {
+      effective = update
+    }
+    const origins = new Set<Connection>()
+    this.doc.on('update', captureUpdate)
+    try {
+      Y.transact(this.doc, () => {
+        for (const { update, origin } of batch) {
+          try {
+            Y.applyUpdate(this.doc, update, origin)
+            origins.add(origin)
+          } catch (err) {
+            this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
+            origin.close(CloseCode.malformedMessage, 'malformed update')
+          }
+        }
+      })
+    } finally {
+      this.doc.off('update', captureUpdate)
+    }
+    // Nothing new (e.g. a reconnecting client's step 2 with what the server already had).
+    if (effective === null) return
+    const update: Uint8Array = effective
+    try {
+      this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
+      this.storedRows++
+    } catch (err) {
+      this.fail(err)
+      return
+    }
+    const only = origins.size === 1 ? [...origins][0]! : null
+    this.broadcast(syncMessage(SyncMessageType.update, update), only)
+    if (this.storedRows >= this.options.compactAfterUpdates) await this.compact()
+  }
+
+  /**
+   * A write failed: the document in memory holds content the disk does not. Close every
+   * connection so clients reconnect to a room loaded from what is stored; they still hold
+   * their edits and send them again.
+   */
+  private fail(err: unknown): void {
+    this.failed = true
+    this.logger.error('storing an update failed, closing the room', { err })
+    for (const connection of [...this.connections]) connection.close(CloseCode.storageFailure, 'storage failure, reconnect')
+  }
+
+  get isFailed(): boolean {
+    return this.failed
+  }
+
+  /** Replaces the stored log by one snapshot of the document. */
+  async compact(): Promise<void> {
+    if (this.storedRows < 2 || this.failed) return
+    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    const throughSeq = this.lastSeq
+    try {
+      await this.options.storage.compactUpdates(this.boardId, snapshot, throughSeq)
+      this.storedRows = 1
+      this.logger.debug('compacted', { throughSeq, bytes: snapshot.byteLength })
+    } catch (err) {
+      // The log is intact (one transaction): compaction will be tried again later.
+      this.logger.error('compaction failed', { err })
+    }
+  }
+
+  private broadcast(message: Uint8Array, except: Connection | null): void {
+    for (const connection of this.connections) {
+      if (connection !== except) connection.send(message)
+    }
+  }
+
+  /** Resolves once every received update is stored. */
+  async settle(): Promise<void> {
+    while (this.flushing || this.flushScheduled || this.incoming.length > 0) {
+      if (this.flushing) await this.flushing
+      else await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+
+  /** Closes every connection with `code`; used at shutdown and unload. */
+  closeAll(code: number, reason: string): void {
+    for (const connection of [...this.connections]) connection.close(code, reason)
+  }
+
+  destroy(): void {
+    this.doc.destroy()
+  }
+}

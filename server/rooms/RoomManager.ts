@@ -1,0 +1,135 @@
+import type { Logger } from '../logger'
+import type { Storage } from '../persistence/Storage'
+import { Room, type RoomHooks } from './Room'
+
+export interface RoomManagerOptions {
+  storage: Storage
+  logger: Logger
+  sendBufferLimitBytes: number
+  compactAfterUpdates: number
+  /** How long an empty room stays in memory before it is unloaded. */
+  roomIdleMs: number
+  hooks?: RoomHooks
+}
+
+interface RoomEntry {
+  /** Resolves once the board's stored state is loaded. */
+  ready: Promise<Room>
+  idleTimer: NodeJS.Timeout | null
+  /** Set while the room is being unloaded; a newcomer waits for it, then loads afresh. */
+  unloading: Promise<void> | null
+}
+
+/**
+ * Keeps the rooms in memory: loads each board once however many clients connect at the same
+ * moment, and unloads a room some time after its last client left, once its writes are done.
+ */
+export class RoomManager {
+  private readonly rooms = new Map<string, RoomEntry>()
+  /** How many times a board's stored state was read; tests use it to check loads are shared. */
+  loadCount = 0
+
+  constructor(private readonly options: RoomManagerOptions) {}
+
+  /** The loaded room of a board, loading it if needed. */
+  async getRoom(boardId: string): Promise<Room> {
+    let entry = this.rooms.get(boardId)
+    while (entry?.unloading) {
+      await entry.unloading
+      entry = this.rooms.get(boardId)
+    }
+    if (!entry) {
+      entry = { ready: this.load(boardId), idleTimer: null, unloading: null }
+      this.rooms.set(boardId, entry)
+      const created = entry
+      created.ready.catch(() => {
+        if (this.rooms.get(boardId) === created) this.rooms.delete(boardId)
+      })
+    }
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer)
+      entry.idleTimer = null
+    }
+    const room = await entry.ready
+    if (room.isFailed) {
+      // A room whose storage failed is dropped; the next client gets a fresh load.
+      await this.unload(boardId)
+      return this.getRoom(boardId)
+    }
+    return room
+  }
+
+  private async load(boardId: string): Promise<Room> {
+    this.loadCount++
+    return Room.load(boardId, {
+      storage: this.options.storage,
+      logger: this.options.logger,
+      sendBufferLimitBytes: this.options.sendBufferLimitBytes,
+      compactAfterUpdates: this.options.compactAfterUpdates,
+      hooks: this.options.hooks,
+      onEmpty: (room) => this.scheduleUnload(room),
+    })
+  }
+
+  /** Boards currently in memory. */
+  get loadedBoardIds(): string[] {
+    return [...this.rooms.keys()]
+  }
+
+  private scheduleUnload(room: Room): void {
+    const entry = this.rooms.get(room.boardId)
+    if (!entry || entry.unloading) return
+    if (entry.idleTimer) clearTimeout(entry.idleTimer)
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null
+      if (room.connectionCount === 0) void this.unload(room.boardId)
+    }, this.options.roomIdleMs)
+  }
+
+  /** Stores what is pending, compacts, then drops the room from memory. */
+  private unload(boardId: string): Promise<void> {
+    const entry = this.rooms.get(boardId)
+    if (!entry) return Promise.resolve()
+    if (entry.unloading) return entry.unloading
+    if (entry.idleTimer) clearTimeout(entry.idleTimer)
+    entry.unloading = (async () => {
+      try {
+        const room = await entry.ready
+        await room.settle()
+        if (room.connectionCount > 0 && !room.isFailed) {
+          // Someone joined while we were settling: keep the room.
+          entry.unloading = null
+          return
+        }
+        await room.compact()
+        room.closeAll(1001, 'board unloaded')
+        room.destroy()
+        this.options.logger.debug('room unloaded', { boardId })
+      } catch (err) {
+        this.options.logger.error('unloading a room failed', { boardId, err })
+      }
+      this.rooms.delete(boardId)
+    })()
+    return entry.unloading
+  }
+
+  /** Stores everything pending in every room and closes their connections (shutdown). */
+  async closeAll(code: number, reason: string): Promise<void> {
+    const entries = [...this.rooms.entries()]
+    await Promise.all(
+      entries.map(async ([boardId, entry]) => {
+        try {
+          const room = await entry.ready
+          await room.settle()
+          room.closeAll(code, reason)
+          await room.settle()
+          room.destroy()
+        } catch (err) {
+          this.options.logger.error('closing a room failed', { boardId, err })
+        }
+        if (entry.idleTimer) clearTimeout(entry.idleTimer)
+        this.rooms.delete(boardId)
+      }),
+    )
+  }
+}

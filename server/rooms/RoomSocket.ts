@@ -1,0 +1,10 @@
+/**
+ * The little a room needs from a socket. `ws` sockets are adapted to it in
+ * `server/sync/WsRoomSocket.ts`; tests can pass their own.
+ */
+export interface RoomSocket {
+  send(data: Uint8Array): void
+  /** Bytes handed to `send` that have not reached the network yet. */
+  readonly bufferedAmount: number
+  close(code: number, reason: string): void
+}

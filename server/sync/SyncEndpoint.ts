@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { SYNC_PATH_PREFIX } from '../../shared/protocol'
+import type { Role } from '../../shared/roles'
+import { isId } from '../../shared/validation'
+import { authorizeLab } from '../access/authorize'
+import { HttpError } from '../http/HttpError'
+import type { Logger } from '../logger'
+import type { Storage } from '../persistence/Storage'
+import type { Connection } from '../rooms/Connection'
+import type { RoomManager } from '../rooms/RoomManager'
+import { CloseCode } from '../../shared/protocol'
+import { WsRoomSocket } from './WsRoomSocket'
+
+export interface SyncEndpointOptions {
+  storage: Storage
+  rooms: RoomManager
+  logger: Logger
+  maxMessageBytes: number
+  pingIntervalMs: number
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data)
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return data
+}
+
+/**
+ * WebSocket upgrades on `/sync/<boardId>?token=…`: checks the token before any socket exists,
+ * then hands the socket to the board's room. Pings every socket and drops those that stop
+ * answering.
+ */
+export class SyncEndpoint {
+  private readonly wss: WebSocketServer
+  private readonly alive = new WeakMap<WebSocket, boolean>()
+  private readonly pingTimer: NodeJS.Timeout
+  private accepting = true
+
+  constructor(private readonly options: SyncEndpointOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false })
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs)
+    this.pingTimer.unref()
+  }
+
+  get connectionCount(): number {
+    return this.wss.clients.size
+  }
+
+  /** Handles an HTTP upgrade request; refuses with a status line when it cannot be served. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy())
+    try {
+      if (!this.accepting) throw new HttpError(503, 'server is shutting down')
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) throw new HttpError(404, 'not a sync endpoint')
+      const boardId = url.pathname.slice(SYNC_PATH_PREFIX.length)
+      if (!isId(boardId)) throw new HttpError(404, 'board not found')
+      const board = await this.options.storage.getBoard(boardId)
+      if (!board) throw new HttpError(404, 'board not found')
+      const role = await authorizeLab(this.options.storage, board.labId, url.searchParams.get('token'))
+      if (!this.accepting) throw new HttpError(503, 'server is shutting down')
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, boardId, role))
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500
+      const message = err instanceof HttpError ? err.message : 'internal error'
+      if (status === 500) this.options.logger.error('upgrade failed', { err })
+      const body = JSON.stringify({ error: message })
+      socket.end(
+        `HTTP/1.1 ${status} ${httpReason(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      )
+    }
+  }
+
+  private attach(ws: WebSocket, boardId: string, role: Role): void {
+    const { rooms, logger } = this.options
+    this.alive.set(ws, true)
+    // Messages can arrive before the room is loaded: hold them, in order.
+    const early: Uint8Array[] = []
+    let connection: Connection | null = null
+    let closed = false
+    ws.on('pong', () => this.alive.set(ws, true))
+    ws.on('error', (err) => logger.debug('socket error', { boardId, err: err.message }))
+    ws.on('message', (data) => {
+      const bytes = toBytes(data)
+      if (connection) roomRef?.handleMessage(connection, bytes)
+      else early.push(bytes)
+    })
+    let roomRef: Awaited<ReturnType<RoomManager['getRoom']>> | null = null
+    ws.on('close', () => {
+      closed = true
+      if (connection) roomRef?.removeConnection(connection)
+    })
+    rooms.getRoom(boardId).then(
+      (room) => {
+        roomRef = room
+        connection = room.addConnection(new WsRoomSocket(ws), role)
+        for (const bytes of early.splice(0)) room.handleMessage(connection, bytes)
+        // Closed while loading: leaving lets the room start its idle timer.
+        if (closed) room.removeConnection(connection)
+      },
+      (err) => {
+        logger.error('loading a board failed', { boardId, err })
+        ws.close(CloseCode.storageFailure, 'could not load the board, retrying')
+      },
+    )
+  }
+
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      this.alive.set(ws, false)
+      ws.ping()
+    }
+  }
+
+  /** Stops accepting upgrades; open sockets are closed by the rooms. */
+  stopAccepting(): void {
+    this.accepting = false
+    clearInterval(this.pingTimer)
+  }
+
+  close(): void {
+    this.stopAccepting()
+    for (const ws of this.wss.clients) ws.terminate()
+    this.wss.close()
+  }
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+  return reasons[status] ?? 'Error'
+}

@@ -1,0 +1,75 @@
+import type { Phase } from './phases'
+import type { Role } from './roles'
+
+/** Families of organisations a lab gathers. */
+export const MEMBER_FAMILIES = ['public', 'entreprise', 'ess', 'recherche', 'habitants'] as const
+export type MemberFamily = (typeof MEMBER_FAMILIES)[number]
+
+/** Where an activity of the method stands for this lab. */
+export const ACTIVITY_STATES = ['todo', 'in-progress', 'done'] as const
+export type ActivityState = (typeof ACTIVITY_STATES)[number]
+
+/** A member organisation of the lab. */
+export interface LabMember {
+  name: string
+  family: MemberFamily
+}
+
+/** A lab as the API returns it. */
+export interface Lab {
+  id: string
+  title: string
+  /** The societal problem the lab works on. */
+  theme: string
+  territory: string
+  /** ISO date `YYYY-MM-DD`, or null when not set. */
+  startDate: string | null
+  phase: Phase
+  members: LabMember[]
+  /** State of each activity of the method, by activity id; missing means `todo`. */
+  activities: Record<string, ActivityState>
+  createdAt: string
+  updatedAt: string
+}
+
+/** A board as the API returns it. */
+export interface Board {
+  id: string
+  labId: string
+  title: string
+  phase: Phase
+  /** Template the board was created from, or null for a blank board. */
+  template: string | null
+  createdAt: string
+}
+
+/** The three secrets of a lab, shown once, at creation. */
+export interface LabTokens {
+  facilitator: string
+  participant: string
+  viewer: string
+}
+
+/** `POST /api/labs` answer. */
+export interface CreatedLab extends Lab {
+  tokens: LabTokens
+}
+
+/** `GET /api/labs/:labId` answer. */
+export interface LabView {
+  lab: Lab
+  boards: Board[]
+  role: Role
+}
+
+/** `GET /api/boards/:boardId` answer: the board, its lab and the caller's role. */
+export interface BoardView {
+  board: Board
+  lab: Pick<Lab, 'id' | 'title'>
+  role: Role
+}
+
+/** Body of every `4xx`/`5xx` answer. */
+export interface ApiError {
+  error: string
+}

@@ -1,0 +1,26 @@
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+
+/** A stock y-websocket client in Node, as an integration would use it. */
+export function connect(wsUrl: string, boardId: string, token: string, doc = new Y.Doc()): { doc: Y.Doc; provider: WebsocketProvider } {
+  const provider = new WebsocketProvider(wsUrl, boardId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  return { doc, provider }
+}
+
+/** Resolves once `predicate` holds, polling; rejects after `timeoutMs` with `what` in the message. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now()
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+export function waitSynced(provider: WebsocketProvider): Promise<void> {
+  return waitFor(() => provider.synced, 'provider synced')
+}

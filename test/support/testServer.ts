@@ -1,0 +1,67 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig, type Config } from '../../server/config'
+import { FabriqueServer } from '../../server/FabriqueServer'
+import { createLogger } from '../../server/logger'
+import type { CreatedLab, Board } from '../../shared/lab'
+
+/** A real Fabrique server on port 0 with its own temporary data directory. */
+export interface TestServer {
+  server: FabriqueServer
+  port: number
+  url: string
+  wsUrl: string
+  dataDir: string
+  config: Config
+  stop(): Promise<void>
+  /** Stops this server and starts a new one on the same data directory. */
+  restart(): Promise<TestServer>
+}
+
+export function makeDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-test-'))
+}
+
+export async function startServer(env: Record<string, string> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env })
+  const server = new FabriqueServer({ config, logger: createLogger(config.logLevel) })
+  const port = await server.listen()
+  const self: TestServer = {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    dataDir,
+    config,
+    stop: () => server.stop(),
+    async restart() {
+      await server.stop()
+      return startServer(env, dataDir)
+    },
+  }
+  return self
+}
+
+/** JSON request helper: returns status and parsed body. */
+export async function api<T = any>(base: string, method: string, pathname: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(base + pathname, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
+
+/** Creates a lab and one board in it through the API. */
+export async function createLabAndBoard(base: string, boardBody: Record<string, unknown> = { title: 'Atelier' }): Promise<{ lab: CreatedLab; board: Board }> {
+  const lab = await api<CreatedLab>(base, 'POST', '/api/labs', { title: 'Labo test' })
+  if (lab.status !== 201) throw new Error(`create lab: ${lab.status}`)
+  const board = await api<Board>(base, 'POST', `/api/labs/${lab.body.id}/boards`, boardBody, lab.body.tokens.facilitator)
+  if (board.status !== 201) throw new Error(`create board: ${board.status} ${JSON.stringify(board.body)}`)
+  return { lab: lab.body, board: board.body }
+}
