@@ -39,7 +39,8 @@ type Env = Record<string, string | undefined>
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
   if (raw === undefined || raw.trim() === '') return fallback
-  const value = Number(raw)
+  // Decimal digits only: Number() would also take "1e3" or "0x50" for a port.
+  const value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`)
   }

@@ -3,6 +3,10 @@ import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from './Storage'
 
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /**
  * Storage in memory, for tests of room logic and as the reference implementation of the
  * contract. Never the default: a restart loses everything.
@@ -45,7 +49,8 @@ export class MemoryStorage implements Storage {
   async listBoards(labId: string): Promise<Board[]> {
     return [...this.boards.values()]
       .filter((b) => b.labId === labId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      // Code-unit order, as SQLite's ORDER BY: localeCompare would put 'a…' before 'B…'.
+      .sort((a, b) => compareCodeUnits(a.createdAt, b.createdAt) || compareCodeUnits(a.id, b.id))
       .map((b) => ({ ...b }))
   }
   async loadUpdates(boardId: string): Promise<StoredUpdates> {

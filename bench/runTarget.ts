@@ -1,0 +1,287 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { writesPerWriter, type BenchConfig } from './config'
+import { nowUs } from './marker'
+import { cpuSeconds, directoryBytes, memory } from './procStats'
+import type { BenchTarget } from './servers/BenchTarget'
+import { freePort, tail, type ServerProcess } from './servers/serverProcess'
+import { concat, round, roundSummary, summarize, type Summary } from './stats'
+import type { BoardEndpoint, ConnectReport, FromWorker, ResultsReport, ToWorker, WorkerInit, WritesDoneReport } from './workerMessages'
+
+/** Everything measured for one server. Times in ms unless named otherwise. */
+export interface TargetResult {
+  id: string
+  label: string
+  persistence: string
+  connect: {
+    clients: number
+    synced: number
+    failures: string[]
+    /** From the first socket to the last client synced, all workers together. */
+    allSyncedMs: number
+    /** Per client: socket created → handshake done (sync step 2 received, authenticated). */
+    syncedMs: Summary
+    /** Per client: socket created → WebSocket open. */
+    openMs: Summary
+  }
+  load: {
+    /** First write → end of the drain (deliveries counted within it). */
+    windowSeconds: number
+    writesSent: number
+    writesExpected: number
+    expectedPairs: number
+    deliveredPairs: number
+    deliveredPct: number
+    duplicates: number
+    foreign: number
+    failures: string[]
+    /** Per (write, reader) pair: write sent → update received. */
+    latencyMs: Summary
+    /** Per write that reached every reader: write sent → the last reader had it. */
+    fanoutCompleteMs: Summary
+    writesReachingEveryone: number
+    /** How late writes left compared with their schedule: client-side health. */
+    writeLagMs: Summary
+    /** Event-loop utilisation of each client worker during the window (1 = saturated). */
+    clientWorkerElu: number[]
+    messagesReceived: number
+    bytesReceived: number
+  }
+  server: {
+    pid: number
+    /** CPU used to start (module loading, TS transpiling for tsx-run servers). */
+    cpuStartupSeconds: number
+    cpuConnectSeconds: number
+    /** utime + stime during the load window. */
+    cpuLoadSeconds: number
+    /** cpuLoadSeconds / windowSeconds × 100: share of one core. */
+    cpuLoadPctOfCore: number
+    /** utime + stime from process start until the clients had all closed (before shutdown). */
+    cpuTotalSeconds: number
+    /** VmHWM: peak resident memory over the whole run. */
+    peakRssMiB: number
+    rssAfterLoadMiB: number
+    /** Server CPU, % of one core, per second of the load window. */
+    cpuTimelinePct: number[]
+    shutdown: { how: string; ms: number }
+    dataBytes: number
+  }
+  /** The benchmark process (clients + orchestration) during the load window. */
+  clientProcess: { cpuLoadSeconds: number; cpuLoadPctOfCore: number }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const MiB = (kib: number) => round(kib / 1024, 1)
+
+class WorkerHandle {
+  readonly worker: Worker
+  private readonly waiting = new Map<string, (msg: FromWorker) => void>()
+  private fatal: Error | null = null
+
+  constructor(init: WorkerInit) {
+    this.worker = new Worker(new URL('./clientWorker.ts', import.meta.url), { workerData: init })
+    this.worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'fatal') {
+        this.fatal = new Error(`client worker ${init.workerIndex} failed: ${msg.message}`)
+        for (const resolve of this.waiting.values()) resolve(msg)
+        return
+      }
+      const resolve = this.waiting.get(msg.type)
+      this.waiting.delete(msg.type)
+      resolve?.(msg)
+    })
+    this.worker.on('error', (err) => {
+      this.fatal = err
+      for (const resolve of this.waiting.values()) resolve({ type: 'fatal', message: err.message })
+    })
+  }
+
+  /** Sends a command and waits for the report of type `expect` (null: do not wait). */
+  request<T extends FromWorker>(msg: ToWorker, expect: T['type'] | null): Promise<T> {
+    const answer = expect
+      ? new Promise<T>((resolve, reject) => {
+          this.waiting.set(expect, (m) => (m.type === 'fatal' ? reject(this.fatal ?? new Error(m.message)) : resolve(m as T)))
+        })
+      : Promise.resolve(null as unknown as T)
+    if (this.fatal) return Promise.reject(this.fatal)
+    this.worker.postMessage(msg)
+    return answer
+  }
+
+  /** Waits for a report the worker sends on its own (e.g. "writes done"). */
+  wait<T extends FromWorker>(expect: T['type']): Promise<T> {
+    if (this.fatal) return Promise.reject(this.fatal)
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(expect, (m) => (m.type === 'fatal' ? reject(this.fatal ?? new Error(m.message)) : resolve(m as T)))
+    })
+  }
+}
+
+/** Splits boards into `n` consecutive, near-equal runs. */
+function partition(boards: BoardEndpoint[], n: number): BoardEndpoint[][] {
+  const parts: BoardEndpoint[][] = []
+  const size = Math.ceil(boards.length / n)
+  for (let i = 0; i < boards.length; i += size) parts.push(boards.slice(i, i + size))
+  return parts
+}
+
+function log(message: string): void {
+  process.stdout.write(`  ${message}\n`)
+}
+
+/**
+ * Runs the whole load against one server: start it on a fresh data directory, create the
+ * boards, connect every client, write, drain, collect, close, stop.
+ */
+export async function runTarget(target: BenchTarget, config: BenchConfig): Promise<TargetResult> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `fabrique-bench-${target.id}-`))
+  const dataDir = path.join(root, 'data')
+  const logDir = path.join(root, 'logs')
+  fs.mkdirSync(dataDir)
+  fs.mkdirSync(logDir)
+  const port = await freePort()
+  let server: ServerProcess | null = null
+  const workers: WorkerHandle[] = []
+  let ok = false
+  try {
+    server = await target.start({ port, dataDir, logDir })
+    const pid = server.pid
+    const cpuStartup = cpuSeconds(pid)
+    log(`server pid ${pid} on port ${port}, data in ${dataDir}`)
+
+    const boards = await target.prepareBoards(server, config.boards)
+    const parts = partition(boards, Math.min(config.workers, boards.length))
+    const perWriter = writesPerWriter(config)
+    for (let i = 0; i < parts.length; i++) {
+      workers.push(
+        new WorkerHandle({
+          workerIndex: i,
+          workers: parts.length,
+          protocol: target.protocol,
+          boards: parts[i]!,
+          clientsPerBoard: config.clientsPerBoard,
+          writersPerBoard: config.writersPerBoard,
+          writesPerWriter: perWriter,
+          hz: config.hz,
+          recordBytes: config.recordBytes,
+          connectConcurrency: config.connectConcurrency,
+          connectTimeoutMs: 60_000,
+          awarenessRenewMs: config.awarenessRenewMs,
+        }),
+      )
+    }
+
+    // Connect.
+    const cpuBeforeConnect = cpuSeconds(pid)
+    const connectStarted = nowUs()
+    const connected = await Promise.all(workers.map((w) => w.request<ConnectReport>({ type: 'connect' }, 'connected')))
+    const allSyncedMs = (nowUs() - connectStarted) / 1000
+    const cpuAfterConnect = cpuSeconds(pid)
+    const clients = config.boards * config.clientsPerBoard
+    const syncedMs = connected.flatMap((c) => c.syncedMs)
+    const connectFailures = connected.flatMap((c) => c.failures)
+    log(`${syncedMs.length}/${clients} clients synced in ${(allSyncedMs / 1000).toFixed(2)} s` + (connectFailures.length ? `, ${connectFailures.length} failed: ${connectFailures[0]}` : ''))
+    if (syncedMs.length === 0) throw new Error(`no client could connect: ${connectFailures.slice(0, 3).join('; ')}`)
+    await sleep(config.settleMs)
+
+    // Load.
+    const cpuLoadStart = cpuSeconds(pid)
+    const selfCpuLoadStart = cpuSeconds('self')
+    const startAtUs = nowUs() + 100_000
+    const timeline: number[] = []
+    let lastSample = { cpu: cpuLoadStart, us: nowUs() }
+    const sampler = setInterval(() => {
+      const cpu = cpuSeconds(pid)
+      const us = nowUs()
+      timeline.push(round(((cpu - lastSample.cpu) / ((us - lastSample.us) / 1e6)) * 100, 0))
+      lastSample = { cpu, us }
+    }, 1000)
+    const writesDone = workers.map((w) => w.wait<WritesDoneReport>('writesDone'))
+    await Promise.all(workers.map((w) => w.request({ type: 'start', startAtUs }, null)))
+    const done = await Promise.all(writesDone)
+    const lastWriteUs = Math.max(...done.map((d) => d.lastWriteUs))
+    await sleep(Math.max(0, (lastWriteUs - nowUs()) / 1000 + config.drainMs))
+    const results = await Promise.all(workers.map((w) => w.request<ResultsReport>({ type: 'collect' }, 'results')))
+    const loadEndUs = nowUs()
+    clearInterval(sampler)
+    const cpuLoadEnd = cpuSeconds(pid)
+    const selfCpuLoadEnd = cpuSeconds('self')
+    const rssAfterLoad = memory(pid).rssKiB
+    const windowSeconds = (loadEndUs - startAtUs) / 1e6
+
+    // Close the clients, then read the totals before the server shuts down.
+    await Promise.all(workers.map((w) => w.request({ type: 'close' }, 'closed')))
+    await Promise.all(workers.map((w) => w.worker.terminate()))
+    workers.length = 0
+    await sleep(500)
+    const cpuTotal = cpuSeconds(pid)
+    const mem = memory(pid)
+    const shutdown = await server.stop()
+    const dataBytes = directoryBytes(dataDir)
+
+    const delivered = results.reduce((n, r) => n + r.delivered, 0)
+    const expected = results.reduce((n, r) => n + r.expected, 0)
+    const writesSent = results.reduce((n, r) => n + r.writesSent, 0)
+    const latency = summarize(concat(results.map((r) => r.latenciesUs)), 1 / 1000)
+    const result: TargetResult = {
+      id: target.id,
+      label: target.label,
+      persistence: target.persistence,
+      connect: {
+        clients,
+        synced: syncedMs.length,
+        failures: connectFailures.slice(0, 20),
+        allSyncedMs: round(allSyncedMs, 0),
+        syncedMs: roundSummary(summarize(syncedMs)),
+        openMs: roundSummary(summarize(connected.flatMap((c) => c.openMs))),
+      },
+      load: {
+        windowSeconds: round(windowSeconds, 2),
+        writesSent,
+        writesExpected: config.boards * config.writersPerBoard * perWriter,
+        expectedPairs: expected,
+        deliveredPairs: delivered,
+        deliveredPct: expected ? round((delivered / expected) * 100, 3) : 0,
+        duplicates: results.reduce((n, r) => n + r.duplicates, 0),
+        foreign: results.reduce((n, r) => n + r.foreign, 0),
+        failures: results.flatMap((r) => r.failures).slice(0, 20),
+        latencyMs: roundSummary(latency),
+        fanoutCompleteMs: roundSummary(summarize(concat(results.map((r) => r.fanoutCompleteUs)), 1 / 1000)),
+        writesReachingEveryone: results.reduce((n, r) => n + r.completeWrites, 0),
+        writeLagMs: roundSummary(summarize(done.flatMap((d) => d.lagMs))),
+        clientWorkerElu: results.map((r) => round(r.loadElu, 3)),
+        messagesReceived: results.reduce((n, r) => n + r.messagesIn, 0),
+        bytesReceived: results.reduce((n, r) => n + r.bytesIn, 0),
+      },
+      server: {
+        pid,
+        cpuStartupSeconds: round(cpuStartup, 2),
+        cpuConnectSeconds: round(cpuAfterConnect - cpuBeforeConnect, 2),
+        cpuLoadSeconds: round(cpuLoadEnd - cpuLoadStart, 2),
+        cpuLoadPctOfCore: round(((cpuLoadEnd - cpuLoadStart) / windowSeconds) * 100, 1),
+        cpuTotalSeconds: round(cpuTotal, 2),
+        peakRssMiB: MiB(mem.hwmKiB),
+        rssAfterLoadMiB: MiB(rssAfterLoad),
+        cpuTimelinePct: timeline,
+        shutdown,
+        dataBytes,
+      },
+      clientProcess: {
+        cpuLoadSeconds: round(selfCpuLoadEnd - selfCpuLoadStart, 2),
+        cpuLoadPctOfCore: round(((selfCpuLoadEnd - selfCpuLoadStart) / windowSeconds) * 100, 1),
+      },
+    }
+    ok = true
+    return result
+  } finally {
+    for (const w of workers) await w.worker.terminate()
+    if (server) {
+      const stopped = await server.stop(5000)
+      if (!ok) process.stderr.write(`  server log (${server.logFile}, ${stopped.how}):\n${tail(server.logFile)}\n`)
+    }
+    if (ok && process.env.BENCH_KEEP !== '1') fs.rmSync(root, { recursive: true, force: true })
+    else log(`kept ${root}`)
+  }
+}

@@ -1,0 +1,48 @@
+import type { BenchTarget } from './BenchTarget'
+import { spawnServer } from './serverProcess'
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (res.status !== 201) throw new Error(`POST ${url}: ${res.status} ${text}`)
+  return JSON.parse(text) as T
+}
+
+/**
+ * Fabrique's own server (server/main.ts), started the documented way. Boards are created
+ * through the JSON API in one lab; every client uses the lab's participant token.
+ */
+export const fabriqueTarget: BenchTarget = {
+  id: 'fabrique',
+  label: 'Fabrique',
+  persistence: 'SQLite (better-sqlite3, WAL), every update stored before it is relayed',
+  protocol: 'y-websocket',
+  start: ({ port, dataDir, logDir }) =>
+    spawnServer({
+      nodeArgs: ['--import', 'tsx', 'server/main.ts'],
+      env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      port,
+      logDir,
+      readyPath: '/healthz',
+    }),
+  async prepareBoards(server, count) {
+    const lab = await postJson<{ id: string; tokens: { facilitator: string; participant: string } }>(`${server.baseUrl}/api/labs`, {
+      title: 'Benchmark lab',
+    })
+    const boards = []
+    for (let i = 0; i < count; i++) {
+      const board = await postJson<{ id: string }>(`${server.baseUrl}/api/labs/${lab.id}/boards`, { title: `Board ${i + 1}` }, lab.tokens.facilitator)
+      boards.push({
+        index: i,
+        url: `ws://127.0.0.1:${server.port}/sync/${board.id}?token=${encodeURIComponent(lab.tokens.participant)}`,
+        documentName: board.id,
+        token: lab.tokens.participant,
+      })
+    }
+    return boards
+  },
+}

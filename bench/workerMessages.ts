@@ -1,0 +1,80 @@
+import type { ProtocolKind } from './protocols/WireProtocol'
+
+/** A board as clients reach it. */
+export interface BoardEndpoint {
+  /** Board index across the run. */
+  index: number
+  /** WebSocket URL a client opens (token included for Fabrique). */
+  url: string
+  /** Document name inside the protocol (Hocuspocus) or for display. */
+  documentName: string
+  token: string
+}
+
+/** What a client worker is started with (`workerData`). */
+export interface WorkerInit {
+  workerIndex: number
+  workers: number
+  protocol: ProtocolKind
+  /** Consecutive boards, starting at `boards[0].index`. */
+  boards: BoardEndpoint[]
+  clientsPerBoard: number
+  writersPerBoard: number
+  writesPerWriter: number
+  hz: number
+  recordBytes: number
+  connectConcurrency: number
+  connectTimeoutMs: number
+  awarenessRenewMs: number
+}
+
+export type ToWorker =
+  | { type: 'connect' }
+  /** Start writing at `startAtUs` (nowUs clock); start counting deliveries now. */
+  | { type: 'start'; startAtUs: number }
+  /** Stop counting and report. */
+  | { type: 'collect' }
+  | { type: 'close' }
+
+export interface ConnectReport {
+  type: 'connected'
+  /** Per client that synced: socket created → handshake done, ms. */
+  syncedMs: number[]
+  /** Per client that opened: socket created → WebSocket open, ms. */
+  openMs: number[]
+  failures: string[]
+  wallMs: number
+}
+
+export interface WritesDoneReport {
+  type: 'writesDone'
+  lastWriteUs: number
+  /** How late writes left compared with their schedule, ms (client-side health). */
+  lagMs: number[]
+}
+
+export interface ResultsReport {
+  type: 'results'
+  latenciesUs: Float64Array
+  fanoutCompleteUs: Float64Array
+  completeWrites: number
+  delivered: number
+  expected: number
+  writesSent: number
+  duplicates: number
+  foreign: number
+  /** Failures (closes, protocol errors) after the handshake. */
+  failures: string[]
+  /** Event-loop utilisation of the worker from the first write to the end of the drain. */
+  loadElu: number
+  messagesIn: number
+  bytesIn: number
+  maxBufferedAmount: number
+}
+
+export type FromWorker =
+  | ConnectReport
+  | WritesDoneReport
+  | ResultsReport
+  | { type: 'closed' }
+  | { type: 'fatal'; message: string }

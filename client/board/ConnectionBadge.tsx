@@ -1,0 +1,20 @@
+import { useI18n } from '../i18n/I18nProvider'
+import type { ConnectionState } from './useBoardStore'
+
+/** Connecting / live / offline, always visible: people on bad Wi-Fi must know their edits are safe. */
+export function ConnectionBadge({ connection, readOnly }: { connection: ConnectionState; readOnly: boolean }) {
+  const { t } = useI18n()
+  return (
+    <span className="fab-badges">
+      <span className={`fab-connection fab-connection--${connection}`} data-testid="connection-state" data-state={connection} role="status" aria-live="polite">
+        <span className="fab-connection__dot" aria-hidden="true" />
+        <span className="fab-connection__label">{t(`status.${connection}`)}</span>
+      </span>
+      {readOnly && (
+        <span className="fab-readonly" data-testid="read-only">
+          {t('status.readOnly')}
+        </span>
+      )}
+    </span>
+  )
+}

@@ -1,0 +1,137 @@
+import type { TLRecord, TLStore } from 'tldraw'
+import * as Y from 'yjs'
+import { getMetaMap, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
+import { readBoardRecords, readStoredSchema, writeMigration } from '../../shared/tldrawDoc'
+
+/** Origin of the transactions this client writes into the board document. */
+export const LOCAL_ORIGIN = Symbol('fabrique-local')
+
+export type SchemaState = 'ok' | 'newer' | 'failed'
+
+export interface BindOptions {
+  store: TLStore
+  doc: Y.Doc
+  /** Whether this client may write to the board (false for viewers). */
+  canWrite: () => boolean
+  /** Called when the document turns out to need a newer client, or cannot be migrated. */
+  onSchemaProblem: (state: Exclude<SchemaState, 'ok'>, reason: string) => void
+  /** A remote record failed validation: it was skipped, the rest of the board works. */
+  onInvalidRecord?: (record: unknown, err: unknown) => void
+}
+
+/**
+ * Binds a tldraw store to a board's Yjs document, both ways:
+ * - document records (shapes, bindings, pages, assets) live in the `records` Y.Map;
+ * - local user changes are written to the map in one transaction per store batch;
+ * - remote changes are validated record by record before they reach the store, so one bad
+ *   record never takes the board down.
+ *
+ * Returns `{ state, unbind }`; `state` is 'newer' or 'failed' when the board must not be
+ * edited by this client (nothing is loaded then).
+ */
+export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvalidRecord }: BindOptions): { state: SchemaState; unbind: () => void } {
+  const records = getRecordsMap(doc)
+  const schema = store.schema
+  let state: SchemaState = 'ok'
+
+  const read = readBoardRecords(doc, schema)
+  if (read.kind !== 'ok') {
+    onSchemaProblem(read.kind, read.reason)
+    return { state: read.kind, unbind: () => {} }
+  }
+  if (read.migrated && canWrite()) writeMigration(doc, schema, read.migrated, LOCAL_ORIGIN)
+  else if (!readStoredSchema(doc) && canWrite()) {
+    Y.transact(doc, () => getMetaMap(doc).set('schema', schema.serialize()), LOCAL_ORIGIN)
+  }
+
+  const valid = (record: StoredRecord): TLRecord | null => {
+    try {
+      const existing = store.get(record.id as TLRecord['id']) ?? null
+      return schema.validateRecord(store, record as unknown as TLRecord, existing ? 'updateRecord' : 'createRecord', existing)
+    } catch (err) {
+      onInvalidRecord?.(record, err)
+      return null
+    }
+  }
+
+  const applyRemote = (put: StoredRecord[], removed: string[]) => {
+    const toPut = put.map(valid).filter((r): r is TLRecord => r !== null)
+    const toRemove = removed.filter((id) => store.has(id as TLRecord['id'])) as TLRecord['id'][]
+    if (toPut.length === 0 && toRemove.length === 0) return
+    store.mergeRemoteChanges(() => {
+      if (toRemove.length) store.remove(toRemove)
+      if (toPut.length) {
+        try {
+          store.put(toPut)
+        } catch {
+          // One record broke the batch (e.g. a side effect of tldraw's): retry one by one.
+          for (const record of toPut) {
+            try {
+              store.put([record])
+            } catch (err) {
+              onInvalidRecord?.(record, err)
+            }
+          }
+        }
+      }
+    })
+  }
+
+  // Initial load: everything the document holds, validated.
+  applyRemote(read.records, [])
+
+  const onRecordsChange = (event: Y.YMapEvent<StoredRecord>, tx: Y.Transaction) => {
+    if (tx.origin === LOCAL_ORIGIN || state !== 'ok') return
+    const put: StoredRecord[] = []
+    const removed: string[] = []
+    event.changes.keys.forEach((change, key) => {
+      if (change.action === 'delete') removed.push(key)
+      else {
+        const record = records.get(key)
+        if (record) put.push(record)
+      }
+    })
+    applyRemote(put, removed)
+  }
+  records.observe(onRecordsChange)
+
+  // Another client may migrate the document to a newer tldraw while we are connected.
+  const meta = getMetaMap(doc)
+  const onMetaChange = () => {
+    const stored = readStoredSchema(doc)
+    if (!stored || state !== 'ok') return
+    const since = schema.getMigrationsSince(stored)
+    if (!since.ok) {
+      state = 'newer'
+      onSchemaProblem('newer', String(since.error))
+    }
+  }
+  meta.observe(onMetaChange)
+
+  const stopListening = store.listen(
+    ({ changes }) => {
+      if (state !== 'ok' || !canWrite()) return
+      Y.transact(
+        doc,
+        () => {
+          for (const record of Object.values(changes.added)) records.set(record.id, record as unknown as StoredRecord)
+          for (const [, to] of Object.values(changes.updated)) records.set(to.id, to as unknown as StoredRecord)
+          for (const record of Object.values(changes.removed)) records.delete(record.id)
+        },
+        LOCAL_ORIGIN,
+      )
+    },
+    { source: 'user', scope: 'document' },
+  )
+
+  return {
+    get state() {
+      return state
+    },
+    unbind: () => {
+      stopListening()
+      records.unobserve(onRecordsChange)
+      meta.unobserve(onMetaChange)
+    },
+  }
+}

@@ -1,0 +1,43 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { isLang, type Lang } from '../../shared/lang'
+import type { Bilingual } from '../../shared/phases'
+import { MESSAGES, type MessageKey } from './messages'
+
+const STORAGE_KEY = 'fabrique.lang'
+
+interface I18n {
+  lang: Lang
+  setLang(lang: Lang): void
+  /** The UI text for `key` in the current language. */
+  t(key: MessageKey): string
+  /** Picks the current language's side of a bilingual text. */
+  pick(text: Bilingual): string
+}
+
+const I18nContext = createContext<I18n | null>(null)
+
+function initialLang(): Lang {
+  const stored = localStorage.getItem(STORAGE_KEY)
+  return isLang(stored) ? stored : 'fr'
+}
+
+/** Provides the UI language: French unless the person chose English on this device. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang)
+  const setLang = useCallback((next: Lang) => {
+    localStorage.setItem(STORAGE_KEY, next)
+    document.documentElement.lang = next
+    setLangState(next)
+  }, [])
+  const value = useMemo<I18n>(
+    () => ({ lang, setLang, t: (key) => MESSAGES[lang][key], pick: (text) => text[lang] }),
+    [lang, setLang],
+  )
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext)
+  if (!value) throw new Error('useI18n: no I18nProvider above this component')
+  return value
+}

@@ -1,0 +1,10 @@
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { I18nProvider } from './i18n/I18nProvider'
+import './styles.css'
+
+createRoot(document.getElementById('root')!).render(
+  <I18nProvider>
+    <App />
+  </I18nProvider>,
+)

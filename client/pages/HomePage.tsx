@@ -1,0 +1,84 @@
+import { useState, type FormEvent } from 'react'
+import { forgetLab, listRememberedLabs, rememberLab } from '../access/rememberedLabs'
+import { linkWithToken } from '../access/fragmentToken'
+import { api } from '../api/apiClient'
+import { ErrorPanel } from '../components/ErrorPanel'
+import { PageHeader } from '../components/PageHeader'
+import { useI18n } from '../i18n/I18nProvider'
+import { navigate } from '../router'
+
+/** `/`: create a lab; labs opened before on this device. */
+export function HomePage() {
+  const { t } = useI18n()
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [labs, setLabs] = useState(listRememberedLabs)
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!title.trim() || busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      const lab = await api.createLab(title.trim())
+      rememberLab({ id: lab.id, title: lab.title, role: 'facilitator', token: lab.tokens.facilitator, tokens: lab.tokens })
+      navigate(`/lab/${lab.id}`)
+    } catch (err) {
+      setError((err as Error).message)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="fab-page">
+      <PageHeader />
+      <main className="fab-main fab-home">
+        <section className="fab-hero">
+          <h1>{t('app.tagline')}</h1>
+          <p>{t('home.about')}</p>
+        </section>
+        <section className="fab-card">
+          <h2>{t('home.create.title')}</h2>
+          <form onSubmit={create} className="fab-form-row">
+            <label className="fab-field fab-grow">
+              <span>{t('home.create.label')}</span>
+              <input value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} placeholder={t('home.create.placeholder')} data-testid="lab-title-input" required />
+            </label>
+            <button type="submit" className="fab-button fab-button--primary" disabled={busy || !title.trim()} data-testid="create-lab">
+              {t('home.create.submit')}
+            </button>
+          </form>
+          {error && <ErrorPanel message={error} />}
+        </section>
+        <section className="fab-card">
+          <h2>{t('home.remembered')}</h2>
+          {labs.length === 0 ? (
+            <p className="fab-muted">{t('home.remembered.empty')}</p>
+          ) : (
+            <ul className="fab-list" data-testid="remembered-labs">
+              {labs.map((lab) => (
+                <li key={lab.id} className="fab-list__item">
+                  <a href={linkWithToken(`/lab/${lab.id}`, lab.token)} onClick={(e) => { e.preventDefault(); navigate(`/lab/${lab.id}`) }}>
+                    {lab.title}
+                  </a>
+                  <span className="fab-chip">{t(`role.${lab.role}`)}</span>
+                  <button
+                    type="button"
+                    className="fab-link-button"
+                    onClick={() => {
+                      forgetLab(lab.id)
+                      setLabs(listRememberedLabs())
+                    }}
+                  >
+                    {t('home.remembered.forget')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </main>
+    </div>
+  )
+}

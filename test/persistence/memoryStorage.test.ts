@@ -1,0 +1,4 @@
+import { MemoryStorage } from '../../server/persistence/MemoryStorage'
+import { describeStorageContract } from './storageContract'
+
+describeStorageContract('MemoryStorage', () => new MemoryStorage())

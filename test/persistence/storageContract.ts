@@ -1,0 +1,370 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { Board, Lab } from '../../shared/lab'
+import type { LabTokenHashes, Storage, StoredAsset } from '../../server/persistence/Storage'
+
+let counter = 0
+/** A fresh id that passes `isId`, unique within the test run. */
+export function testId(prefix = 'id'): string {
+  return `${prefix}${String(++counter).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`
+}
+
+export function makeLab(overrides: Partial<Lab> = {}): Lab {
+  return {
+    id: testId('lab'),
+    title: 'Laboratoire du quartier',
+    theme: 'Isolement des aînés',
+    territory: 'Roubaix',
+    startDate: '2026-03-01',
+    phase: 'detection',
+    members: [{ name: 'Mairie', family: 'public' }],
+    activities: { detecter: 'in-progress' },
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  }
+}
+
+export function makeHashes(seed: string): LabTokenHashes {
+  const hex = (c: string) => c.repeat(64)
+  return { facilitator: hex('a') + seed, participant: hex('b') + seed, viewer: hex('c') + seed }
+}
+
+export function makeBoard(labId: string, overrides: Partial<Board> = {}): Board {
+  return {
+    id: testId('board'),
+    labId,
+    title: 'Atelier',
+    phase: 'detection',
+    template: null,
+    createdAt: '2026-01-02T10:00:00.000Z',
+    ...overrides,
+  }
+}
+
+/** A doc that records every update it emits, so tests can store real Yjs updates. */
+export function recordingDoc(): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  return { doc, updates }
+}
+
+/** Replays stored updates into a new doc. */
+export function replay(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return doc
+}
+
+/**
+ * The behaviour every {@link Storage} backend must share. `makeStorage` is called before each
+ * test; the storage is closed after it.
+ */
+export function describeStorageContract(name: string, makeStorage: () => Storage | Promise<Storage>): void {
+  describe(`Storage contract: ${name}`, () => {
+    let storage: Storage
+
+    beforeEach(async () => {
+      storage = await makeStorage()
+    })
+    afterEach(async () => {
+      await storage.close()
+    })
+
+    async function createLab(overrides: Partial<Lab> = {}): Promise<Lab> {
+      const lab = makeLab(overrides)
+      await storage.createLab(lab, makeHashes(lab.id))
+      return lab
+    }
+
+    describe('labs', () => {
+      it('creates a lab and reads it back, with its token hashes', async () => {
+        const lab = await createLab()
+        expect(await storage.getLab(lab.id)).toEqual(lab)
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual(makeHashes(lab.id))
+      })
+
+      it('keeps a lab with empty fields and no start date as is', async () => {
+        const lab = await createLab({ theme: '', territory: '', startDate: null, members: [], activities: {} })
+        expect(await storage.getLab(lab.id)).toEqual(lab)
+      })
+
+      it('refuses a second lab with the same id and keeps the first', async () => {
+        const lab = await createLab()
+        await expect(storage.createLab({ ...lab, title: 'Imposteur' }, makeHashes('x'))).rejects.toThrow()
+        expect((await storage.getLab(lab.id))?.title).toBe(lab.title)
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual(makeHashes(lab.id))
+      })
+
+      it('answers null for unknown labs', async () => {
+        expect(await storage.getLab('nosuchlab0000')).toBeNull()
+        expect(await storage.getLabTokenHashes('nosuchlab0000')).toBeNull()
+        expect(await storage.updateLab('nosuchlab0000', { title: 'x' }, '2026-02-01T00:00:00.000Z')).toBeNull()
+        expect(await storage.getLab('nosuchlab0000')).toBeNull()
+      })
+
+      it('returns copies: changing what it returned does not change what is stored', async () => {
+        const lab = await createLab()
+        const read = (await storage.getLab(lab.id))!
+        read.title = 'changed'
+        read.members.push({ name: 'Intrus', family: 'ess' })
+        read.activities.detecter = 'done'
+        expect(await storage.getLab(lab.id)).toEqual(lab)
+      })
+    })
+
+    describe('updateLab (applyLabPatch merge rules)', () => {
+      it('changes only the fields in the patch, and sets updatedAt', async () => {
+        const lab = await createLab()
+        const updated = await storage.updateLab(lab.id, { title: 'Nouveau titre' }, '2026-02-01T00:00:00.000Z')
+        const expected: Lab = { ...lab, title: 'Nouveau titre', updatedAt: '2026-02-01T00:00:00.000Z' }
+        expect(updated).toEqual(expected)
+        expect(await storage.getLab(lab.id)).toEqual(expected)
+        expect((await storage.getLab(lab.id))!.createdAt).toBe(lab.createdAt)
+      })
+
+      it('sets every field it is given, including empty text and a null start date', async () => {
+        const lab = await createLab()
+        const updated = await storage.updateLab(
+          lab.id,
+          { title: 'T', theme: '', territory: 'Lille', startDate: null, phase: 'emergence', members: [] },
+          '2026-02-01T00:00:00.000Z',
+        )
+        expect(updated).toEqual({
+          ...lab,
+          title: 'T',
+          theme: '',
+          territory: 'Lille',
+          startDate: null,
+          phase: 'emergence',
+          members: [],
+          updatedAt: '2026-02-01T00:00:00.000Z',
+        })
+        expect(await storage.getLab(lab.id)).toEqual(updated)
+      })
+
+      it('replaces the member list as a whole', async () => {
+        const lab = await createLab({ members: [{ name: 'A', family: 'public' }, { name: 'B', family: 'ess' }] })
+        const members = [{ name: 'C', family: 'recherche' as const }]
+        await storage.updateLab(lab.id, { members }, '2026-02-01T00:00:00.000Z')
+        expect((await storage.getLab(lab.id))!.members).toEqual(members)
+      })
+
+      it('merges activity states: a patch names only the activities it changes', async () => {
+        const lab = await createLab({ activities: { detecter: 'in-progress' } })
+        await storage.updateLab(lab.id, { activities: { mobiliser: 'todo' } }, '2026-02-01T00:00:00.000Z')
+        expect((await storage.getLab(lab.id))!.activities).toEqual({ detecter: 'in-progress', mobiliser: 'todo' })
+        await storage.updateLab(lab.id, { activities: { detecter: 'done' } }, '2026-02-02T00:00:00.000Z')
+        expect((await storage.getLab(lab.id))!.activities).toEqual({ detecter: 'done', mobiliser: 'todo' })
+        // A patch without activities leaves them alone.
+        await storage.updateLab(lab.id, { theme: 'autre' }, '2026-02-03T00:00:00.000Z')
+        expect((await storage.getLab(lab.id))!.activities).toEqual({ detecter: 'done', mobiliser: 'todo' })
+      })
+
+      it('does not keep a reference to the patch', async () => {
+        const lab = await createLab()
+        const patch = { members: [{ name: 'A', family: 'public' as const }], activities: { evaluer: 'done' as const } }
+        await storage.updateLab(lab.id, patch, '2026-02-01T00:00:00.000Z')
+        patch.members.push({ name: 'B', family: 'public' })
+        ;(patch.activities as Record<string, string>).evaluer = 'todo'
+        const stored = (await storage.getLab(lab.id))!
+        expect(stored.members).toEqual([{ name: 'A', family: 'public' }])
+        expect(stored.activities.evaluer).toBe('done')
+      })
+
+      it('does not touch the token hashes nor other labs', async () => {
+        const lab = await createLab()
+        const other = await createLab()
+        await storage.updateLab(lab.id, { title: 'X', phase: 'deploiement' }, '2026-02-01T00:00:00.000Z')
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual(makeHashes(lab.id))
+        expect(await storage.getLab(other.id)).toEqual(other)
+      })
+    })
+
+    describe('boards', () => {
+      it('creates a board with its first update, and reads both back', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id, { template: 'empathy-map', phase: 'emergence' })
+        const initial = new Uint8Array([1, 2, 3, 4])
+        await storage.createBoard(board, initial)
+        expect(await storage.getBoard(board.id)).toEqual(board)
+        const stored = await storage.loadUpdates(board.id)
+        expect(stored.updates).toEqual([initial])
+        expect(stored.lastSeq).toBeGreaterThan(0)
+        expect(await storage.countUpdates(board.id)).toBe(1)
+      })
+
+      it('creates a board without a first update', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        expect(await storage.getBoard(board.id)).toEqual(board)
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates: [], lastSeq: 0 })
+      })
+
+      it('creates the board and its first update atomically: a refused board leaves no update behind', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, new Uint8Array([1]))
+        await expect(storage.createBoard({ ...board, title: 'Doublon' }, new Uint8Array([9, 9]))).rejects.toThrow()
+        expect((await storage.getBoard(board.id))!.title).toBe('Atelier')
+        expect((await storage.loadUpdates(board.id)).updates).toEqual([new Uint8Array([1])])
+      })
+
+      it('refuses a board of an unknown lab and stores nothing', async () => {
+        const board = makeBoard('nosuchlab0000')
+        await expect(storage.createBoard(board, new Uint8Array([1]))).rejects.toThrow()
+        expect(await storage.getBoard(board.id)).toBeNull()
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates: [], lastSeq: 0 })
+      })
+
+      it('lists a lab’s boards by creation time, then id, and only that lab’s', async () => {
+        const lab = await createLab()
+        const other = await createLab()
+        const late = makeBoard(lab.id, { id: 'aaaaaaaa-late', createdAt: '2026-01-03T00:00:00.000Z' })
+        const earlyB = makeBoard(lab.id, { id: 'bbbbbbbb-early', createdAt: '2026-01-01T00:00:00.000Z' })
+        const earlyA = makeBoard(lab.id, { id: 'aaaaaaaa-early', createdAt: '2026-01-01T00:00:00.000Z' })
+        const foreign = makeBoard(other.id, { createdAt: '2026-01-02T00:00:00.000Z' })
+        for (const b of [late, earlyB, foreign, earlyA]) await storage.createBoard(b, null)
+        expect(await storage.listBoards(lab.id)).toEqual([earlyA, earlyB, late])
+        expect(await storage.listBoards(other.id)).toEqual([foreign])
+        expect(await storage.listBoards('nosuchlab0000')).toEqual([])
+      })
+
+      it('breaks creation-time ties by id compared code unit by code unit (as SQLite does), whatever the locale', async () => {
+        const lab = await createLab()
+        const createdAt = '2026-01-01T00:00:00.000Z'
+        // Ids are base64url: upper case sorts before lower case, '-' before digits, '_' after 'Z'.
+        const ids = ['b_tie0001', 'B-tie0001', 'a0tie0001', 'A_tie0001', 'a-tie0001', 'Z9tie0001']
+        for (const id of ids) await storage.createBoard(makeBoard(lab.id, { id, createdAt }), null)
+        expect((await storage.listBoards(lab.id)).map((b) => b.id)).toEqual(['A_tie0001', 'B-tie0001', 'Z9tie0001', 'a-tie0001', 'a0tie0001', 'b_tie0001'])
+      })
+
+      it('answers null for an unknown board', async () => {
+        expect(await storage.getBoard('nosuchboard00')).toBeNull()
+      })
+    })
+
+    describe('update log', () => {
+      async function newBoard(): Promise<Board> {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        return board
+      }
+
+      it('appends updates and loads them back in order, with the last sequence number', async () => {
+        const board = await newBoard()
+        const seqs: number[] = []
+        const updates = [new Uint8Array([1]), new Uint8Array([2, 2]), new Uint8Array([3, 3, 3])]
+        for (const u of updates) seqs.push(await storage.appendUpdate(board.id, u))
+        expect(seqs[1]!).toBeGreaterThan(seqs[0]!)
+        expect(seqs[2]!).toBeGreaterThan(seqs[1]!)
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates, lastSeq: seqs[2] })
+        expect(await storage.countUpdates(board.id)).toBe(3)
+      })
+
+      it('keeps the order of appends made in the same turn', async () => {
+        const board = await newBoard()
+        const updates = Array.from({ length: 20 }, (_, i) => new Uint8Array([i]))
+        const seqs = await Promise.all(updates.map((u) => storage.appendUpdate(board.id, u)))
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs)
+        expect(new Set(seqs).size).toBe(20)
+        expect((await storage.loadUpdates(board.id)).updates).toEqual(updates)
+      })
+
+      it('keeps boards’ logs apart', async () => {
+        const a = await newBoard()
+        const b = await newBoard()
+        await storage.appendUpdate(a.id, new Uint8Array([1]))
+        const lastB = await storage.appendUpdate(b.id, new Uint8Array([2]))
+        const lastA = await storage.appendUpdate(a.id, new Uint8Array([3]))
+        expect(await storage.loadUpdates(a.id)).toEqual({ updates: [new Uint8Array([1]), new Uint8Array([3])], lastSeq: lastA })
+        expect(await storage.loadUpdates(b.id)).toEqual({ updates: [new Uint8Array([2])], lastSeq: lastB })
+        expect(await storage.countUpdates(a.id)).toBe(2)
+        expect(await storage.countUpdates(b.id)).toBe(1)
+      })
+
+      it('answers an empty log for an unknown board', async () => {
+        expect(await storage.loadUpdates('nosuchboard00')).toEqual({ updates: [], lastSeq: 0 })
+        expect(await storage.countUpdates('nosuchboard00')).toBe(0)
+      })
+
+      it('compaction replaces the rows through a sequence number by a snapshot, keeps later rows, and keeps the content', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        const otherSeq = await storage.appendUpdate(other.id, new Uint8Array([7, 7]))
+        const { doc, updates } = recordingDoc()
+        const records = doc.getMap<unknown>('records')
+        const seqs: number[] = []
+        // Five real updates: sets, an overwrite, a nested map, a delete.
+        records.set('shape:a', { id: 'shape:a', x: 1 })
+        records.set('shape:b', { id: 'shape:b', text: 'bonjour' })
+        records.set('shape:a', { id: 'shape:a', x: 2 })
+        const nested = new Y.Map<number>()
+        records.set('nested', nested)
+        nested.set('n', 1)
+        records.delete('shape:b')
+        expect(updates.length).toBeGreaterThanOrEqual(5)
+        for (const u of updates) seqs.push(await storage.appendUpdate(board.id, u))
+
+        // Snapshot of the state after the first three updates, replacing them.
+        const through = 3
+        const snapshot = Y.encodeStateAsUpdate(replay(updates.slice(0, through)))
+        await storage.compactUpdates(board.id, snapshot, seqs[through - 1]!)
+
+        const stored = await storage.loadUpdates(board.id)
+        expect(stored.updates).toHaveLength(updates.length - through + 1)
+        expect(await storage.countUpdates(board.id)).toBe(updates.length - through + 1)
+        // Rows after `through` are kept byte for byte; the snapshot is there once.
+        for (const u of updates.slice(through)) expect(stored.updates).toContainEqual(u)
+        expect(stored.updates.filter((u) => Buffer.from(u).equals(Buffer.from(snapshot)))).toHaveLength(1)
+        expect(stored.lastSeq).toBeGreaterThanOrEqual(seqs.at(-1)!)
+        // Replayed, the log gives exactly the document.
+        const reloaded = replay(stored.updates)
+        expect(reloaded.getMap('records').toJSON()).toEqual(records.toJSON())
+        expect(Y.encodeStateVector(reloaded)).toEqual(Y.encodeStateVector(doc))
+        // Other boards are not touched.
+        expect(await storage.loadUpdates(other.id)).toEqual({ updates: [new Uint8Array([7, 7])], lastSeq: otherSeq })
+
+        // Appending and compacting again, through the newest row, leaves a single snapshot.
+        records.set('shape:c', { id: 'shape:c' })
+        const last = await storage.appendUpdate(board.id, updates.at(-1)!)
+        await storage.compactUpdates(board.id, Y.encodeStateAsUpdate(doc), last)
+        const again = await storage.loadUpdates(board.id)
+        expect(again.updates).toHaveLength(1)
+        expect(again.lastSeq).toBeGreaterThan(last)
+        expect(replay(again.updates).getMap('records').toJSON()).toEqual(records.toJSON())
+        // New appends come after the snapshot.
+        const next = await storage.appendUpdate(board.id, new Uint8Array([0, 0]))
+        expect(next).toBeGreaterThan(again.lastSeq)
+      })
+    })
+
+    describe('assets', () => {
+      it('stores an asset and reads it back, bytes and metadata', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        const asset: StoredAsset = { id: testId('asset'), boardId: board.id, contentType: 'image/png', size: 5, createdAt: '2026-01-05T00:00:00.000Z' }
+        const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0])
+        await storage.putAsset(asset, data)
+        expect(await storage.getAsset(board.id, asset.id)).toEqual({ asset, data })
+      })
+
+      it('answers null for an unknown asset, and for an asset asked through another board', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        const other = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        await storage.createBoard(other, null)
+        const asset: StoredAsset = { id: testId('asset'), boardId: board.id, contentType: 'image/gif', size: 1, createdAt: '2026-01-05T00:00:00.000Z' }
+        await storage.putAsset(asset, new Uint8Array([1]))
+        expect(await storage.getAsset(board.id, 'nosuchasset00')).toBeNull()
+        expect(await storage.getAsset(other.id, asset.id)).toBeNull()
+        expect(await storage.getAsset('nosuchboard00', asset.id)).toBeNull()
+      })
+    })
+  })
+}

@@ -1,0 +1,120 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../server/config'
+
+const cwd = '/srv/fabrique'
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, cwd)
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`)
+}
+
+describe('loadConfig', () => {
+  it('has defaults for everything, with paths resolved against the working directory', () => {
+    expect(loadConfig({}, cwd)).toEqual({
+      port: 3000,
+      host: 'localhost',
+      dataDir: path.resolve(cwd, 'data'),
+      publicUrl: null,
+      tldrawLicenseKey: null,
+      logLevel: 'info',
+      staticDir: path.resolve(cwd, 'dist/client'),
+      maxMessageBytes: 16 * 1024 * 1024,
+      maxAssetBytes: 10 * 1024 * 1024,
+      sendBufferLimitBytes: 32 * 1024 * 1024,
+      pingIntervalMs: 30_000,
+      roomIdleMs: 30_000,
+      compactAfterUpdates: 500,
+    })
+  })
+
+  it('treats empty and blank variables as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ', PUBLIC_URL: ' ', TLDRAW_LICENSE_KEY: '', DATA_DIR: ' ', MAX_MESSAGE_BYTES: '' }, cwd)).toEqual(loadConfig({}, cwd))
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATA_DIR: '/var/lib/fabrique',
+        PUBLIC_URL: 'https://fabrique.example.org/',
+        TLDRAW_LICENSE_KEY: ' key ',
+        LOG_LEVEL: 'debug',
+        STATIC_DIR: 'public',
+        MAX_MESSAGE_BYTES: '2048',
+        MAX_ASSET_BYTES: '4096',
+        SEND_BUFFER_LIMIT_BYTES: '65536',
+        PING_INTERVAL_MS: '100',
+        ROOM_IDLE_MS: '0',
+        COMPACT_AFTER_UPDATES: '2',
+      },
+      cwd,
+    )
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/fabrique',
+      publicUrl: 'https://fabrique.example.org',
+      tldrawLicenseKey: 'key',
+      logLevel: 'debug',
+      staticDir: path.resolve(cwd, 'public'),
+      maxMessageBytes: 2048,
+      maxAssetBytes: 4096,
+      sendBufferLimitBytes: 65536,
+      pingIntervalMs: 100,
+      roomIdleMs: 0,
+      compactAfterUpdates: 2,
+    })
+  })
+
+  it.each(['abc', '-1', '65536', '80.5', '1e3', '0x50', '80 80', '3000abc'])('refuses PORT=%j, naming the variable', (value) => {
+    const err = configError({ PORT: value })
+    expect(err.message).toMatch(/^PORT /)
+    expect(err.message).toContain(JSON.stringify(value))
+  })
+
+  it('accepts PORT=0 (any free port) and PORT with surrounding spaces', () => {
+    expect(loadConfig({ PORT: '0' }, cwd).port).toBe(0)
+    expect(loadConfig({ PORT: ' 8080 ' }, cwd).port).toBe(8080)
+  })
+
+  it.each(['verbose', 'DEBUG', 'trace', '1'])('refuses LOG_LEVEL=%j, naming the variable and the choices', (value) => {
+    const err = configError({ LOG_LEVEL: value })
+    expect(err.message).toMatch(/^LOG_LEVEL /)
+    expect(err.message).toContain('debug, info, warn, error, silent')
+    expect(err.message).toContain(value)
+  })
+
+  it.each(['fabrique.example.org', 'ftp://fabrique.example.org', 'javascript:alert(1)', '//fabrique.example.org'])('refuses PUBLIC_URL=%j, naming the variable', (value) => {
+    const err = configError({ PUBLIC_URL: value })
+    expect(err.message).toMatch(/^PUBLIC_URL /)
+    expect(err.message).toContain(value)
+  })
+
+  it('keeps a PUBLIC_URL with a path, without trailing slashes', () => {
+    expect(loadConfig({ PUBLIC_URL: 'http://example.org/fabrique//' }, cwd).publicUrl).toBe('http://example.org/fabrique')
+  })
+
+  it.each(['1023', '0', 'lots', '16MB', '536870913', '-5'])('refuses MAX_MESSAGE_BYTES=%j, naming the variable', (value) => {
+    const err = configError({ MAX_MESSAGE_BYTES: value })
+    expect(err.message).toMatch(/^MAX_MESSAGE_BYTES /)
+    expect(err.message).toContain('between 1024 and 536870912')
+  })
+
+  it.each([
+    ['MAX_ASSET_BYTES', '10'],
+    ['SEND_BUFFER_LIMIT_BYTES', '1000'],
+    ['PING_INTERVAL_MS', '50'],
+    ['ROOM_IDLE_MS', '-1'],
+    ['COMPACT_AFTER_UPDATES', '1'],
+    ['HOST', 'my host'],
+  ])('refuses %s=%j, naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toMatch(new RegExp(`^${name} `))
+  })
+})

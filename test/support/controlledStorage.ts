@@ -1,0 +1,100 @@
+import type { Board, Lab } from '../../shared/lab'
+import type { UpdateLabInput } from '../../shared/validation'
+import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from '../../server/persistence/Storage'
+
+/** A write that is held until the test releases it. */
+interface Held {
+  release: () => void
+}
+
+/**
+ * Wraps a real storage so tests can hold writes in flight (to observe what happens before
+ * they are durable) or make them fail. Everything else is passed through unchanged.
+ */
+export class ControlledStorage implements Storage {
+  /** Number of `appendUpdate` calls received (held, failed or passed through). */
+  appendCalls = 0
+  compactCalls = 0
+  /** While true, new appends wait for {@link releaseAppends}. */
+  holdAppends = false
+  /** While true, new compactions wait for {@link releaseCompactions}. */
+  holdCompactions = false
+  /** When set, appends reject with this error (without reaching the inner storage). */
+  failAppends: Error | null = null
+  private heldAppends: Held[] = []
+  private heldCompactions: Held[] = []
+
+  constructor(readonly inner: Storage) {}
+
+  /** Appends waiting for release. */
+  get heldAppendCount(): number {
+    return this.heldAppends.length
+  }
+
+  get heldCompactionCount(): number {
+    return this.heldCompactions.length
+  }
+
+  /** Lets every held append through, and stops holding new ones. */
+  releaseAppends(): void {
+    this.holdAppends = false
+    for (const h of this.heldAppends.splice(0)) h.release()
+  }
+
+  releaseCompactions(): void {
+    this.holdCompactions = false
+    for (const h of this.heldCompactions.splice(0)) h.release()
+  }
+
+  async appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
+    this.appendCalls++
+    if (this.failAppends) throw this.failAppends
+    if (this.holdAppends) await new Promise<void>((release) => this.heldAppends.push({ release }))
+    return this.inner.appendUpdate(boardId, update)
+  }
+
+  async compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.compactCalls++
+    if (this.holdCompactions) await new Promise<void>((release) => this.heldCompactions.push({ release }))
+    return this.inner.compactUpdates(boardId, snapshot, throughSeq)
+  }
+
+  createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
+    return this.inner.createLab(lab, tokens)
+  }
+  getLab(labId: string): Promise<Lab | null> {
+    return this.inner.getLab(labId)
+  }
+  getLabTokenHashes(labId: string): Promise<LabTokenHashes | null> {
+    return this.inner.getLabTokenHashes(labId)
+  }
+  updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null> {
+    return this.inner.updateLab(labId, patch, updatedAt)
+  }
+  createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
+    return this.inner.createBoard(board, initialUpdate)
+  }
+  getBoard(boardId: string): Promise<Board | null> {
+    return this.inner.getBoard(boardId)
+  }
+  listBoards(labId: string): Promise<Board[]> {
+    return this.inner.listBoards(labId)
+  }
+  loadUpdates(boardId: string): Promise<StoredUpdates> {
+    return this.inner.loadUpdates(boardId)
+  }
+  countUpdates(boardId: string): Promise<number> {
+    return this.inner.countUpdates(boardId)
+  }
+  putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {
+    return this.inner.putAsset(asset, data)
+  }
+  getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null> {
+    return this.inner.getAsset(boardId, assetId)
+  }
+  close(): Promise<void> {
+    this.releaseAppends()
+    this.releaseCompactions()
+    return this.inner.close()
+  }
+}
