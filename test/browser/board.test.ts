@@ -83,3 +83,40 @@ describe('a board in two browsers', () => {
     await bob.context.close()
   })
 })
+
+describe('images on a board', () => {
+  it('a pasted image is uploaded beside the board, not inlined, and served to members only', async () => {
+    const { lab, board } = await createLabAndBoard(server.url, { title: 'Photos' })
+    const { page, context, requests } = await newContext(browser)
+    await openBoard(page, board.id, lab.tokens.participant, 'Chloé')
+    // A real 2×2 PNG, handed to tldraw as a pasted/dropped file.
+    await page.evaluate(async () => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 2
+      canvas.height = 2
+      canvas.getContext('2d')!.fillRect(0, 0, 2, 2)
+      const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'))
+      const editor = (window as any).fabriqueEditor
+      await editor.putExternalContent({ type: 'files', files: [new File([blob], 'photo.png', { type: 'image/png' })], point: { x: 200, y: 200 } })
+    })
+    // tldraw shows the image at once and records its URL once the upload finished.
+    let src = ''
+    await expect
+      .poll(async () => (src = await page.evaluate(() => (window as any).fabriqueEditor.getAssets()[0]?.props.src ?? '')))
+      .toMatch(/^\/api\//)
+    expect(src).toMatch(new RegExp(`^/api/boards/${board.id}/assets/[A-Za-z0-9_-]+$`))
+    // The image is displayed from Fabrique's origin.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('.tl-image')].some((el) => (el as HTMLImageElement).naturalWidth > 0 || getComputedStyle(el).backgroundImage.includes('/api/')))).toBe(true)
+    expect(requests.some((url) => url.startsWith(`${server.url}/api/boards/${board.id}/assets/`))).toBe(true)
+    // The stored document references the URL; no base64 data inside.
+    const room = await server.server.rooms.getRoom(board.id)
+    await room.settle()
+    const stored = await server.server.storage.loadUpdates(board.id)
+    const bytes = Buffer.concat(stored.updates.map((u) => Buffer.from(u))).toString('latin1')
+    expect(bytes).toContain(src)
+    expect(bytes).not.toContain('data:image')
+    // Without the lab's cookie or token, the image is refused.
+    expect((await fetch(server.url + src)).status).toBe(401)
+    await context.close()
+  })
+})
