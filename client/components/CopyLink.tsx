@@ -1,14 +1,17 @@
 import { useState } from 'react'
 import { useI18n } from '../i18n/I18nProvider'
+import { QrCode } from './QrCode'
 
-/** A link shown in full with a copy button (clipboard may be unavailable on plain http). */
+/** A link shown in full with a copy button and, on demand, a QR code to project. */
 export function CopyLink({ label, url, testId }: { label: string; url: string; testId?: string }) {
   const { t } = useI18n()
   const [copied, setCopied] = useState(false)
+  const [showQr, setShowQr] = useState(false)
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url)
     } catch {
+      // Clipboard API needs a secure context (plain http on a LAN is not): fall back.
       const input = document.createElement('textarea')
       input.value = url
       document.body.append(input)
@@ -23,9 +26,19 @@ export function CopyLink({ label, url, testId }: { label: string; url: string; t
     <div className="fab-copy-link" data-testid={testId}>
       <span className="fab-copy-link__label">{label}</span>
       <input readOnly value={url} onFocus={(e) => e.target.select()} aria-label={label} />
-      <button type="button" className="fab-button" onClick={copy}>
-        {copied ? t('lab.share.copied') : t('lab.share.copy')}
-      </button>
+      <span className="fab-copy-link__actions">
+        <button type="button" className="fab-button" onClick={copy}>
+          {copied ? t('lab.share.copied') : t('lab.share.copy')}
+        </button>
+        <button type="button" className="fab-button" onClick={() => setShowQr((v) => !v)} aria-expanded={showQr}>
+          {t('lab.share.qr')}
+        </button>
+      </span>
+      {showQr && (
+        <div className="fab-copy-link__qr">
+          <QrCode text={url} label={`${t('lab.share.qr')} — ${label}`} />
+        </div>
+      )}
     </div>
   )
 }

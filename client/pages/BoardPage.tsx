@@ -5,6 +5,7 @@ import { rememberBoardLab, tokenForBoard } from '../access/boardAccess'
 import { clearFragment, linkWithToken } from '../access/fragmentToken'
 import { rememberLab } from '../access/rememberedLabs'
 import { api, type ClientConfig } from '../api/apiClient'
+import { loadClientConfig } from '../api/useClientConfig'
 import { BoardCanvas } from '../board/BoardCanvas'
 import { loadLocalUser, saveLocalUser, type LocalUser } from '../board/localUser'
 import { NamePrompt } from '../board/NamePrompt'
@@ -28,7 +29,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   useEffect(() => {
     if (!token) return
     let cancelled = false
-    Promise.all([api.getBoard(boardId, token), api.config()]).then(
+    Promise.all([api.getBoard(boardId, token), loadClientConfig()]).then(
       ([nextView, nextConfig]) => {
         if (cancelled) return
         rememberLab({ id: nextView.lab.id, title: nextView.lab.title, role: nextView.role, token })

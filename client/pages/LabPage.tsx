@@ -6,6 +6,7 @@ import { clearFragment, linkWithToken } from '../access/fragmentToken'
 import { tokenForLab } from '../access/boardAccess'
 import { getRememberedLab, rememberLab } from '../access/rememberedLabs'
 import { api } from '../api/apiClient'
+import { useClientConfig } from '../api/useClientConfig'
 import { CopyLink } from '../components/CopyLink'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
@@ -18,6 +19,7 @@ export function LabPage({ labId }: { labId: string }) {
   const [token] = useState(() => tokenForLab(labId))
   const [view, setView] = useState<LabView | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const config = useClientConfig()
 
   const load = useCallback(async () => {
     if (!token) return
@@ -73,7 +75,7 @@ export function LabPage({ labId }: { labId: string }) {
           <h2>{t('lab.share')}</h2>
           <p className="fab-muted">{t('lab.share.help')}</p>
           {tokens ? (
-            ROLES.map((r) => <CopyLink key={r} label={t(`role.${r}`)} url={linkWithToken(`/lab/${lab.id}`, tokens[r])} testId={`invite-${r}`} />)
+            ROLES.map((r) => <CopyLink key={r} label={t(`role.${r}`)} url={linkWithToken(`/lab/${lab.id}`, tokens[r], config?.publicUrl ?? location.origin)} testId={`invite-${r}`} />)
           ) : (
             <p className="fab-muted">{t('lab.share.unknown')}</p>
           )}
