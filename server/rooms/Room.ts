@@ -205,9 +205,13 @@ export class Room {
 
   private handleAwareness(connection: Connection, update: Uint8Array): void {
     const entries = readAwarenessEntries(update)
+    const accepted: AwarenessEntry[] = []
     for (const entry of entries) {
       const current = this.awareness.get(entry.clientId)
+      // Another connection's client id: neither tracked nor relayed, or its owner and every
+      // peer would adopt the impostor's state.
       if (current && current.owner !== connection) continue
+      accepted.push(entry)
       const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
       if (!isNewer) continue
       if (entry.state === 'null') {
@@ -218,12 +222,18 @@ export class Room {
         connection.awarenessClients.add(entry.clientId)
       }
     }
-    // Relayed as received, to everyone including the sender: the stock client counts its own
-    // echoed awareness as a sign the connection is alive.
+    // Relayed to everyone including the sender: the stock client counts its own echoed
+    // awareness as a sign the connection is alive.
     const message = encoding.createEncoder()
     encoding.writeVarUint(message, MessageType.awareness)
     encoding.writeVarUint8Array(message, update)
-    this.broadcast(encoding.toUint8Array(message), null)
+    if (accepted.length === entries.length) {
+      this.broadcast(encoding.toUint8Array(message), null)
+      return
+    }
+    // Some entries were dropped: the sender still gets its echo, the others only what was kept.
+    connection.send(encoding.toUint8Array(message))
+    if (accepted.length > 0) this.broadcast(encodeAwarenessMessage(accepted), connection)
   }
 
   private scheduleFlush(): void {

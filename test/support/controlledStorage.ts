@@ -21,6 +21,8 @@ export class ControlledStorage implements Storage {
   holdCompactions = false
   /** When set, appends reject with this error (without reaching the inner storage). */
   failAppends: Error | null = null
+  /** When set, loading a board's updates rejects with this error. */
+  failLoads: Error | null = null
   private heldAppends: Held[] = []
   private heldCompactions: Held[] = []
 
@@ -80,7 +82,8 @@ export class ControlledStorage implements Storage {
   listBoards(labId: string): Promise<Board[]> {
     return this.inner.listBoards(labId)
   }
-  loadUpdates(boardId: string): Promise<StoredUpdates> {
+  async loadUpdates(boardId: string): Promise<StoredUpdates> {
+    if (this.failLoads) throw this.failLoads
     return this.inner.loadUpdates(boardId)
   }
   countUpdates(boardId: string): Promise<number> {

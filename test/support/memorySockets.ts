@@ -28,7 +28,9 @@ export class MemorySocket implements RoomSocket {
 
 /** A server → client message, decoded for assertions. */
 export type DecodedMessage =
-  | { type: 'step1' | 'step2' | 'update'; payload: Uint8Array }
+  | { type: 'step1'; payload: Uint8Array }
+  | { type: 'step2'; payload: Uint8Array }
+  | { type: 'update'; payload: Uint8Array }
   | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'auth'; reason: string }
   | { type: 'queryAwareness' }

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { loadConfig, type Config } from '../../server/config'
 import { FabriqueServer } from '../../server/FabriqueServer'
 import { createLogger } from '../../server/logger'
+import { SqliteStorage } from '../../server/persistence/SqliteStorage'
+import type { Storage } from '../../server/persistence/Storage'
 import type { CreatedLab, Board } from '../../shared/lab'
 
 /** A real Fabrique server on port 0 with its own temporary data directory. */
@@ -23,9 +25,15 @@ export function makeDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-test-'))
 }
 
-export async function startServer(env: Record<string, string> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+export interface StartServerOptions {
+  /** Wraps the server's SQLite storage (e.g. to hold or fail writes); called at each start. */
+  wrapStorage?: (storage: Storage) => Storage
+}
+
+export async function startServer(env: Record<string, string> = {}, dataDir = makeDataDir(), options: StartServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env })
-  const server = new FabriqueServer({ config, logger: createLogger(config.logLevel) })
+  const storage = options.wrapStorage?.(new SqliteStorage(path.join(dataDir, 'fabrique.db')))
+  const server = new FabriqueServer({ config, logger: createLogger(config.logLevel), ...(storage && { storage }) })
   const port = await server.listen()
   const self: TestServer = {
     server,
@@ -37,7 +45,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = ma
     stop: () => server.stop(),
     async restart() {
       await server.stop()
-      return startServer(env, dataDir)
+      return startServer(env, dataDir, options)
     },
   }
   return self

@@ -1,0 +1,488 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLogger } from '../../server/logger'
+import { MemoryStorage } from '../../server/persistence/MemoryStorage'
+import { readOnlyHook, type Room, type RoomHooks } from '../../server/rooms/Room'
+import { RoomManager } from '../../server/rooms/RoomManager'
+import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol'
+import type { Role } from '../../shared/roles'
+import { makeBoard, makeHashes, makeLab, replay } from '../persistence/storageContract'
+import { ControlledStorage } from '../support/controlledStorage'
+import {
+  applySyncMessages,
+  awarenessMessage,
+  MemorySocket,
+  queryAwarenessMessage,
+  step1Message,
+  step2Message,
+  turns,
+  untilTurn,
+  updateMessage,
+  type DecodedMessage,
+} from '../support/memorySockets'
+
+const SEND_LIMIT = 1024 * 1024
+let managers: RoomManager[] = []
+
+afterEach(async () => {
+  for (const m of managers.splice(0)) await m.closeAll(CloseCode.serverShutdown, 'test over')
+})
+
+async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number } = {}) {
+  const storage = new ControlledStorage(new MemoryStorage())
+  const lab = makeLab()
+  await storage.createLab(lab, makeHashes(lab.id))
+  const board = makeBoard(lab.id)
+  const seed = new Y.Doc()
+  seed.getMap('records').set('page:page', { id: 'page:page', typeName: 'page' })
+  await storage.createBoard(board, Y.encodeStateAsUpdate(seed))
+  const manager = new RoomManager({
+    storage,
+    logger: createLogger('silent'),
+    sendBufferLimitBytes: SEND_LIMIT,
+    compactAfterUpdates: options.compactAfterUpdates ?? 1000,
+    roomIdleMs: 60_000,
+    hooks: options.hooks ?? { beforeApplyUpdate: readOnlyHook },
+  })
+  managers.push(manager)
+  const room = await manager.getRoom(board.id)
+  return { storage, manager, room, boardId: board.id }
+}
+
+/** A client of a room over an in-memory socket, with its own document. */
+function join(room: Room, role: Role = 'participant') {
+  const socket = new MemorySocket()
+  const connection = room.addConnection(socket, role)
+  const doc = new Y.Doc()
+  return {
+    socket,
+    connection,
+    doc,
+    send: (message: Uint8Array) => room.handleMessage(connection, message),
+    /** Makes a change on this client's doc and returns the update it produced. */
+    edit(change: (records: Y.Map<unknown>) => void): Uint8Array {
+      let captured: Uint8Array | null = null
+      const capture = (u: Uint8Array) => (captured = u)
+      doc.on('update', capture)
+      doc.transact(() => change(doc.getMap('records')))
+      doc.off('update', capture)
+      if (!captured) throw new Error('edit made no change')
+      return captured
+    },
+  }
+}
+
+const ofType = <T extends DecodedMessage['type']>(messages: DecodedMessage[], type: T) =>
+  messages.filter((m): m is Extract<DecodedMessage, { type: T }> => m.type === type)
+
+describe('Room: joining', () => {
+  it('a new connection gets sync step 1 with the room’s state vector, and no awareness while there is none', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const messages = a.socket.take()
+    expect(messages.map((m) => m.type)).toEqual(['step1'])
+    expect(ofType(messages, 'step1')[0]!.payload).toEqual(Y.encodeStateVector(room.doc))
+    // Answering its step 1 gives the client the stored board.
+    a.send(step1Message(a.doc))
+    applySyncMessages(a.doc, a.socket.take())
+    expect(a.doc.getMap('records').get('page:page')).toEqual({ id: 'page:page', typeName: 'page' })
+  })
+
+  it('a viewer is told first that it is read-only', async () => {
+    const { room } = await setup()
+    const v = join(room, 'viewer')
+    expect(v.socket.take().map((m) => (m.type === 'auth' ? `auth:${m.reason}` : m.type))).toEqual([`auth:${READ_ONLY_REASON}`, 'step1'])
+    const p = join(room, 'participant')
+    expect(ofType(p.socket.take(), 'auth')).toEqual([])
+  })
+})
+
+describe('Room: durability order', () => {
+  it('relays an update only once it is stored, and answers a sync step 1 that arrived meanwhile only after the write', async () => {
+    const { room, storage, boardId } = await setup()
+    const a = join(room)
+    const b = join(room)
+    const c = join(room)
+    for (const peer of [a, b, c]) peer.socket.take()
+    storage.holdAppends = true
+
+    a.send(updateMessage(a.edit((r) => r.set('shape:1', { id: 'shape:1', text: 'durable' }))))
+    await untilTurn(() => storage.heldAppendCount === 1, 'the append to start')
+    // The room applied it in memory, but the disk does not have it yet.
+    expect(room.doc.getMap('records').has('shape:1')).toBe(true)
+    expect((await storage.loadUpdates(boardId)).updates).toHaveLength(1)
+    expect(b.socket.sent).toHaveLength(0)
+
+    // c asks for the state while the write is in flight: no answer yet.
+    c.send(step1Message(c.doc))
+    await turns(10)
+    expect(b.socket.sent).toHaveLength(0)
+    expect(c.socket.sent).toHaveLength(0)
+
+    storage.releaseAppends()
+    await room.settle()
+    expect((await storage.loadUpdates(boardId)).updates).toHaveLength(2)
+    const toB = b.socket.take()
+    expect(toB.map((m) => m.type)).toEqual(['update'])
+    applySyncMessages(b.doc, toB)
+    expect(b.doc.getMap('records').get('shape:1')).toEqual({ id: 'shape:1', text: 'durable' })
+    // c gets the update, then the answer to its step 1: both carry the stored content.
+    const toC = c.socket.take()
+    expect(toC.map((m) => m.type)).toEqual(['update', 'step2'])
+    const cOnlyStep2 = new Y.Doc()
+    applySyncMessages(cOnlyStep2, ofType(toC, 'step2'))
+    expect(cOnlyStep2.getMap('records').get('shape:1')).toEqual({ id: 'shape:1', text: 'durable' })
+  })
+
+  it('stores a burst of updates received within one turn as one row and relays it as one message', async () => {
+    const { room, storage, boardId } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    const rowsBefore = await storage.countUpdates(boardId)
+    for (let i = 0; i < 10; i++) a.send(updateMessage(a.edit((r) => r.set(`shape:${i}`, { i }))))
+    await room.settle()
+    expect(storage.appendCalls).toBe(1)
+    expect(await storage.countUpdates(boardId)).toBe(rowsBefore + 1)
+    const toB = b.socket.take()
+    expect(toB.map((m) => m.type)).toEqual(['update'])
+    applySyncMessages(b.doc, toB)
+    expect(b.doc.getMap('records').toJSON()).toEqual(a.doc.getMap('records').toJSON())
+    // The stored log replays to the same content.
+    expect(replay((await storage.loadUpdates(boardId)).updates).getMap('records').toJSON()).toEqual(room.doc.getMap('records').toJSON())
+  })
+
+  it('does not echo an update to its origin; every other connection gets it once', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const others = [join(room), join(room), join(room, 'viewer')]
+    for (const p of [a, ...others]) p.socket.take()
+    a.send(updateMessage(a.edit((r) => r.set('shape:x', 1))))
+    await room.settle()
+    expect(a.socket.take()).toEqual([])
+    for (const p of others) expect(p.socket.take().map((m) => m.type)).toEqual(['update'])
+  })
+
+  it('relays a turn’s merged updates from several origins to all, origins included (each misses the other’s part otherwise)', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    a.send(updateMessage(a.edit((r) => r.set('from:a', 1))))
+    b.send(updateMessage(b.edit((r) => r.set('from:b', 1))))
+    await room.settle()
+    for (const p of [a, b]) {
+      const messages = p.socket.take()
+      expect(messages.map((m) => m.type)).toEqual(['update'])
+      applySyncMessages(p.doc, messages)
+      expect(p.doc.getMap('records').toJSON()).toEqual({ 'from:a': 1, 'from:b': 1 })
+    }
+  })
+
+  it('stores and relays nothing for a step 2 that brings nothing new', async () => {
+    const { room, storage } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.send(step1Message(a.doc))
+    applySyncMessages(a.doc, a.socket.take())
+    b.socket.take()
+    // A reconnecting client answers the server's step 1 with what the server already has.
+    a.send(step2Message(Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(room.doc))))
+    a.send(step2Message(Y.encodeStateAsUpdate(a.doc)))
+    await room.settle()
+    expect(storage.appendCalls).toBe(0)
+    expect(b.socket.take()).toEqual([])
+  })
+
+  it('refuses a viewer’s update: not applied, not stored, not relayed', async () => {
+    const { room, storage, boardId } = await setup()
+    const viewer = join(room, 'viewer')
+    const other = join(room)
+    viewer.socket.take()
+    other.socket.take()
+    viewer.send(updateMessage(viewer.edit((r) => r.set('shape:viewer', 1))))
+    viewer.send(step2Message(Y.encodeStateAsUpdate(viewer.doc)))
+    await room.settle()
+    expect(room.doc.getMap('records').has('shape:viewer')).toBe(false)
+    expect(storage.appendCalls).toBe(0)
+    expect((await storage.loadUpdates(boardId)).updates).toHaveLength(1)
+    expect(other.socket.take()).toEqual([])
+    // The viewer stays connected and keeps receiving others' writes.
+    expect(viewer.socket.closed).toBeNull()
+    other.send(updateMessage(other.edit((r) => r.set('shape:other', 1))))
+    await room.settle()
+    expect(viewer.socket.take().map((m) => m.type)).toEqual(['update'])
+  })
+
+  it('lets a beforeApplyUpdate hook refuse updates, with the room, connection and update in its payload', async () => {
+    const seen: { roomIsThis: boolean; role: Role; bytes: number }[] = []
+    let theRoom: Room | null = null
+    const hooks: RoomHooks = {
+      beforeApplyUpdate: ({ room, connection, update }) => {
+        seen.push({ roomIsThis: room === theRoom, role: connection.role, bytes: update.byteLength })
+        return update.byteLength > 200 ? 'too big' : null
+      },
+    }
+    const { room, storage } = await setup({ hooks })
+    theRoom = room
+    const a = join(room, 'facilitator')
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    a.send(updateMessage(a.edit((r) => r.set('big', 'x'.repeat(500)))))
+    await room.settle()
+    expect(room.doc.getMap('records').has('big')).toBe(false)
+    expect(storage.appendCalls).toBe(0)
+    expect(b.socket.take()).toEqual([])
+    // From another client: a's own next update would depend on the refused one and stay pending.
+    const c = join(room, 'facilitator')
+    c.send(updateMessage(c.edit((r) => r.set('small', 1))))
+    await room.settle()
+    expect(room.doc.getMap('records').get('small')).toBe(1)
+    expect(b.socket.take().map((m) => m.type)).toEqual(['update'])
+    expect(seen.map((s) => s.roomIsThis && s.role)).toEqual(['facilitator', 'facilitator'])
+    expect(seen[0]!.bytes).toBeGreaterThan(200)
+  })
+
+  it('compacts the stored log once it holds enough rows, keeping the content', async () => {
+    const { room, storage, boardId } = await setup({ compactAfterUpdates: 4 })
+    const a = join(room)
+    for (let i = 0; i < 7; i++) {
+      a.send(updateMessage(a.edit((r) => r.set(`shape:${i % 3}`, { v: i }))))
+      await room.settle()
+    }
+    expect(storage.compactCalls).toBeGreaterThanOrEqual(1)
+    const stored = await storage.loadUpdates(boardId)
+    expect(stored.updates.length).toBeLessThan(4)
+    expect(replay(stored.updates).getMap('records').toJSON()).toEqual(room.doc.getMap('records').toJSON())
+  })
+})
+
+describe('Room: failures and slow clients', () => {
+  it('closes every connection with 4500 when a write fails, relays nothing, and the next getRoom reloads from storage', async () => {
+    const { room, storage, manager, boardId } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    const loadsBefore = manager.loadCount
+    storage.failAppends = new Error('disk full')
+    a.send(updateMessage(a.edit((r) => r.set('shape:lost', 1))))
+    await room.settle()
+    expect(a.socket.closed?.code).toBe(CloseCode.storageFailure)
+    expect(b.socket.closed?.code).toBe(CloseCode.storageFailure)
+    expect(b.socket.take()).toEqual([])
+    expect(room.isFailed).toBe(true)
+    expect(room.connectionCount).toBe(0)
+
+    storage.failAppends = null
+    const reloaded = await manager.getRoom(boardId)
+    expect(reloaded).not.toBe(room)
+    expect(manager.loadCount).toBe(loadsBefore + 1)
+    // The reloaded room holds what is stored, not the write that failed.
+    expect(reloaded.doc.getMap('records').has('shape:lost')).toBe(false)
+    expect(reloaded.doc.getMap('records').has('page:page')).toBe(true)
+    // The client reconnects and sends its edit again: now it is stored.
+    const again = join(reloaded)
+    again.send(step2Message(Y.encodeStateAsUpdate(a.doc)))
+    await reloaded.settle()
+    expect(replay((await storage.loadUpdates(boardId)).updates).getMap('records').get('shape:lost')).toBe(1)
+  })
+
+  it('does not keep a board whose load failed: the next getRoom loads it again', async () => {
+    const { room, storage, manager, boardId } = await setup()
+    // Unload the loaded room first (fail its storage so it is dropped).
+    storage.failAppends = new Error('disk full')
+    const a = join(room)
+    a.send(updateMessage(a.edit((r) => r.set('x', 1))))
+    await room.settle()
+    storage.failAppends = null
+    storage.failLoads = new Error('database locked')
+    await expect(manager.getRoom(boardId)).rejects.toThrow('database locked')
+    await expect(manager.getRoom(boardId)).rejects.toThrow('database locked')
+    storage.failLoads = null
+    const loaded = await manager.getRoom(boardId)
+    expect(loaded).not.toBe(room)
+    expect(loaded.doc.getMap('records').has('page:page')).toBe(true)
+    expect(await manager.getRoom(boardId)).toBe(loaded)
+  })
+
+  it('closes a connection whose unsent data is over the limit with 4503 instead of skipping it', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const slow = join(room)
+    const fine = join(room)
+    for (const p of [a, slow, fine]) p.socket.take()
+    slow.socket.bufferedAmount = SEND_LIMIT + 1
+    fine.socket.bufferedAmount = SEND_LIMIT
+    a.send(updateMessage(a.edit((r) => r.set('shape:1', 1))))
+    await room.settle()
+    expect(slow.socket.closed?.code).toBe(CloseCode.tooSlow)
+    expect(slow.socket.sent).toHaveLength(0)
+    expect(fine.socket.closed).toBeNull()
+    expect(fine.socket.take().map((m) => m.type)).toEqual(['update'])
+    expect(room.connectionCount).toBe(2)
+  })
+})
+
+describe('Room: awareness', () => {
+  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
+
+  it('tracks entries per connection and relays them to everyone, the sender included', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
+    const expected = [{ clientId: 11, clock: 1, state: '{"name":"Amina"}' }]
+    expect(entry(a.socket.take())).toEqual(expected)
+    expect(entry(b.socket.take())).toEqual(expected)
+    // A newcomer gets the current awareness right after step 1.
+    const c = join(room)
+    const toC = c.socket.take()
+    expect(toC.map((m) => m.type)).toEqual(['step1', 'awareness'])
+    expect(entry(toC)).toEqual(expected)
+  })
+
+  it('answers queryAwareness with every current entry', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 3, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b2' } }]))
+    const c = join(room)
+    c.socket.take()
+    c.send(queryAwarenessMessage())
+    const entries = entry(c.socket.take())
+    expect(entries.sort((x, y) => x.clientId - y.clientId)).toEqual([
+      { clientId: 11, clock: 3, state: '{"n":"a"}' },
+      { clientId: 22, clock: 2, state: '{"n":"b2"}' },
+    ])
+  })
+
+  it('removes a closed connection’s entries for everyone, with clock + 1 and a null state', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 4, state: { n: 'a' } }, { clientId: 12, clock: 1, state: { n: 'a2' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
+    b.socket.take()
+    a.connection.close(1000, 'bye')
+    expect(entry(b.socket.take()).sort((x, y) => x.clientId - y.clientId)).toEqual([
+      { clientId: 11, clock: 5, state: 'null' },
+      { clientId: 12, clock: 2, state: 'null' },
+    ])
+    const c = join(room)
+    expect(entry(c.socket.take())).toEqual([{ clientId: 22, clock: 1, state: '{"n":"b"}' }])
+  })
+
+  it('forgets an entry its owner sets to null, and does not announce it again on close', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
+    a.send(awarenessMessage([{ clientId: 11, clock: 2, state: null }]))
+    expect(entry(b.socket.take()).at(-1)).toEqual({ clientId: 11, clock: 2, state: 'null' })
+    a.connection.close(1000, 'bye')
+    expect(b.socket.take()).toEqual([])
+  })
+
+  it('does not let a connection overwrite or remove another connection’s client id', async () => {
+    const { room } = await setup()
+    const owner = join(room)
+    const impostor = join(room)
+    const witness = join(room)
+    owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
+    for (const p of [owner, impostor, witness]) p.socket.take()
+
+    // A higher clock, then a removal, for a client id another connection owns; plus its own entry.
+    impostor.send(awarenessMessage([{ clientId: 11, clock: 9, state: { name: 'Impostor' } }, { clientId: 33, clock: 1, state: { name: 'Bob' } }]))
+    impostor.send(awarenessMessage([{ clientId: 11, clock: 10, state: null }]))
+    // Peers never see the impostor's version of client 11 (the owner would adopt it as its own).
+    for (const p of [owner, witness]) {
+      expect(entry(p.socket.take())).toEqual([{ clientId: 33, clock: 1, state: '{"name":"Bob"}' }])
+    }
+    // The impostor gets its own messages echoed as sent, as every sender does.
+    expect(entry(impostor.socket.take())).toEqual([
+      { clientId: 11, clock: 9, state: '{"name":"Impostor"}' },
+      { clientId: 33, clock: 1, state: '{"name":"Bob"}' },
+      { clientId: 11, clock: 10, state: 'null' },
+    ])
+    witness.send(queryAwarenessMessage())
+    expect(entry(witness.socket.take()).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
+
+    // When the impostor leaves, only its own entry goes.
+    impostor.connection.close(1000, 'bye')
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 33, clock: 2, state: 'null' }])
+    // The owner can still update its entry.
+    owner.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina B.' } }]))
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
+  })
+})
+
+describe('Room: malformed messages', () => {
+  const cases: [string, () => Uint8Array][] = [
+    ['an empty message', () => new Uint8Array([])],
+    ['an unknown message type', () => new Uint8Array([9, 0])],
+    ['an unknown sync sub-type', () => new Uint8Array([0, 7, 0])],
+    ['a sync message whose length overruns it', () => new Uint8Array([0, 2, 50, 1, 2, 3])],
+    ['an awareness update with trailing bytes', () => awarenessWithTrailingByte()],
+    ['an awareness update announcing more entries than it holds', () => new Uint8Array([1, 4, 2, 11, 1, 0])],
+    ['an awareness update announcing 20,000 clients', () => new Uint8Array([1, 3, 0xa0, 0x9c, 0x01])],
+    ['a sync update that is not a Yjs update', () => updateMessage(truncatedUpdate())],
+  ]
+
+  function awarenessWithTrailingByte(): Uint8Array {
+    const ok = awarenessMessage([{ clientId: 5, clock: 1, state: {} }])
+    // Inner update length + 1, then one extra byte.
+    const inner = ok.subarray(2)
+    return new Uint8Array([1, inner.length + 1, ...inner, 0])
+  }
+
+  function truncatedUpdate(): Uint8Array {
+    const doc = new Y.Doc()
+    doc.getMap('records').set('shape:t', { text: 'x'.repeat(100) })
+    const full = Y.encodeStateAsUpdate(doc)
+    return full.subarray(0, Math.floor(full.length / 2))
+  }
+
+  it.each(cases)('closes only the sender of %s with 4400; others carry on', async (_name, make) => {
+    const { room, storage, boardId } = await setup()
+    const bad = join(room)
+    const a = join(room)
+    const b = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: {} }]))
+    for (const p of [bad, a, b]) p.socket.take()
+    bad.send(make())
+    await room.settle()
+    expect(bad.socket.closed?.code).toBe(CloseCode.malformedMessage)
+    expect(bad.socket.closed?.reason).toMatch(/malformed/)
+    expect(a.socket.closed).toBeNull()
+    expect(b.socket.closed).toBeNull()
+    expect(room.connectionCount).toBe(2)
+    // Nothing of it reached the others or the disk.
+    expect(b.socket.take().filter((m) => m.type !== 'awareness')).toEqual([])
+    expect(room.isFailed).toBe(false)
+    const rows = await storage.countUpdates(boardId)
+    a.send(updateMessage(a.edit((r) => r.set('after', 1))))
+    await room.settle()
+    expect(await storage.countUpdates(boardId)).toBe(rows + 1)
+    expect(b.socket.take().map((m) => m.type)).toEqual(['update'])
+    // Later messages from the closed connection are ignored.
+    bad.send(updateMessage(bad.edit((r) => r.set('ghost', 1))))
+    await room.settle()
+    expect(room.doc.getMap('records').has('ghost')).toBe(false)
+  })
+
+  it('ignores auth messages from clients (nothing to say there) without closing', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    a.send(new Uint8Array([2, 0, 3, 0x61, 0x62, 0x63]))
+    await room.settle()
+    expect(a.socket.closed).toBeNull()
+  })
+})
