@@ -7,6 +7,8 @@ export class Connection {
   /** Awareness client ids this connection announced; removed for everyone when it closes. */
   readonly awarenessClients = new Set<number>()
   closed = false
+  /** When the client last sent anything (ms since epoch). */
+  lastMessageAt = Date.now()
 
   constructor(
     readonly socket: RoomSocket,

@@ -31,9 +31,18 @@ export interface RoomOptions {
   sendBufferLimitBytes: number
   compactAfterUpdates: number
   hooks?: RoomHooks
+  /**
+   * A connection may take over an awareness client id owned by another connection only when
+   * that owner has been silent this long (a client reconnecting while its dead socket is not
+   * yet dropped). Live owners keep their id. Default {@link AWARENESS_TAKEOVER_MS}.
+   */
+  awarenessTakeoverMs?: number
   /** Called when the last connection left (the manager starts the idle timer). */
   onEmpty?(room: Room): void
 }
+
+/** Default silence of an owner after which its awareness client id can be taken over. */
+export const AWARENESS_TAKEOVER_MS = 5_000
 
 /** Viewers may look but not write: their updates are refused before they reach the document. */
 export const readOnlyHook: RoomHooks['beforeApplyUpdate'] = ({ connection }) => (connection.readOnly ? READ_ONLY_REASON : null)
@@ -150,6 +159,7 @@ export class Room {
    */
   handleMessage(connection: Connection, data: Uint8Array): void {
     if (connection.closed) return
+    connection.lastMessageAt = Date.now()
     try {
       const decoder = decoding.createDecoder(data)
       const type = decoding.readVarUint(decoder)
@@ -208,9 +218,15 @@ export class Room {
     const accepted: AwarenessEntry[] = []
     for (const entry of entries) {
       const current = this.awareness.get(entry.clientId)
-      // Another connection's client id: neither tracked nor relayed, or its owner and every
-      // peer would adopt the impostor's state.
-      if (current && current.owner !== connection) continue
+      if (current && current.owner !== connection) {
+        // Another connection's client id: refused (its owner would adopt the impostor's state),
+        // unless that owner went silent and this is a newer state — the same client back on a
+        // new socket while the old one is not yet dropped.
+        const ownerSilentMs = Date.now() - current.owner.lastMessageAt
+        if (!(entry.clock > current.clock && ownerSilentMs >= (this.options.awarenessTakeoverMs ?? AWARENESS_TAKEOVER_MS))) continue
+        current.owner.awarenessClients.delete(entry.clientId)
+        this.awareness.set(entry.clientId, { ...current, owner: connection })
+      }
       accepted.push(entry)
       const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
       if (!isNewer) continue

@@ -10,6 +10,7 @@ export interface RoomManagerOptions {
   /** How long an empty room stays in memory before it is unloaded. */
   roomIdleMs: number
   hooks?: RoomHooks
+  awarenessTakeoverMs?: number
 }
 
 interface RoomEntry {
@@ -67,6 +68,7 @@ export class RoomManager {
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
       compactAfterUpdates: this.options.compactAfterUpdates,
       hooks: this.options.hooks,
+      awarenessTakeoverMs: this.options.awarenessTakeoverMs,
       onEmpty: (room) => this.scheduleUnload(room),
     })
   }

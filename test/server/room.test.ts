@@ -28,7 +28,7 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.closeAll(CloseCode.serverShutdown, 'test over')
 })
 
-async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number } = {}) {
+async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number; awarenessTakeoverMs?: number } = {}) {
   const storage = new ControlledStorage(new MemoryStorage())
   const lab = makeLab()
   await storage.createLab(lab, makeHashes(lab.id))
@@ -43,6 +43,7 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number 
     compactAfterUpdates: options.compactAfterUpdates ?? 1000,
     roomIdleMs: 60_000,
     hooks: options.hooks ?? { beforeApplyUpdate: readOnlyHook },
+    awarenessTakeoverMs: options.awarenessTakeoverMs,
   })
   managers.push(manager)
   const room = await manager.getRoom(board.id)
@@ -421,6 +422,39 @@ describe('Room: awareness', () => {
     // The owner can still update its entry.
     owner.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina B.' } }]))
     expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
+  })
+})
+
+describe('Room: a client back on a new socket', () => {
+  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
+
+  it('takes over its awareness id from its silent old socket, and the old socket’s close removes nothing', async () => {
+    const { room } = await setup({ awarenessTakeoverMs: 30 })
+    const oldSocket = join(room)
+    const witness = join(room)
+    oldSocket.send(awarenessMessage([{ clientId: 11, clock: 4, state: { name: 'Amina' } }]))
+    witness.socket.take()
+    // The Wi-Fi dropped: the old socket is silent but not yet closed by the server.
+    await new Promise((r) => setTimeout(r, 60))
+    const newSocket = join(room)
+    newSocket.send(awarenessMessage([{ clientId: 11, clock: 5, state: { name: 'Amina', cursor: 1 } }]))
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 5, state: '{"name":"Amina","cursor":1}' }])
+    // Pings finally drop the old socket: Amina's presence stays, owned by the new socket.
+    oldSocket.connection.close(1000, 'dead')
+    expect(witness.socket.take()).toEqual([])
+    newSocket.connection.close(1000, 'bye')
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 6, state: 'null' }])
+  })
+
+  it('cannot take over the id of an owner that is still talking', async () => {
+    const { room } = await setup({ awarenessTakeoverMs: 60_000 })
+    const owner = join(room)
+    const other = join(room)
+    owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
+    other.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Impostor' } }]))
+    owner.socket.take()
+    other.send(queryAwarenessMessage())
+    expect(entry(other.socket.take()).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
   })
 })
 
