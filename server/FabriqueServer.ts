@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { CloseCode } from '../shared/protocol'
+import { TEMPLATE_SUMMARIES } from '../shared/templates'
 import type { Config } from './config'
 import { addAssetRoutes } from './http/assetRoutes'
 import { addBoardRoutes } from './http/boardRoutes'
@@ -59,6 +60,7 @@ export class FabriqueServer {
     addLabRoutes(this.router, { storage: this.storage, seeder })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
     addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes })
+    this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))
     this.router.add('GET', '/api/config', ({ res }) =>
       sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl }),
     )

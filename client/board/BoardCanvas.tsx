@@ -1,17 +1,34 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { createContext, useContext } from 'react'
-import { createUserId, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUser } from 'tldraw'
+import { useCallback, useRef, useState } from 'react'
+import { createUserId, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from '../../shared/lab'
-import type { Role } from '../../shared/roles'
+import { canManageLab, type Role } from '../../shared/roles'
 import { useI18n } from '../i18n/I18nProvider'
-import { ConnectionBadge } from './ConnectionBadge'
+import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
+import { BoardBar, BoardBarContext } from './BoardBar'
 import type { LocalUser } from './localUser'
+import { insertTemplate } from './insertTemplate'
 import { SchemaProblem } from './SchemaProblem'
-import { useBoardStore, type ConnectionState } from './useBoardStore'
+import { useBoardStore } from './useBoardStore'
 
 /** Fonts, icons and translations come from Fabrique's own origin: no request leaves it. */
 const assetUrls = getAssetUrlsByImport()
+
+/** Stable across renders, as tldraw asks: the bar reads its state from context. */
+const components: TLComponents = { TopPanel: BoardBar }
+
+/**
+ * Participants write inside the structure a facilitator prepared; they cannot unlock it.
+ * (The server-side guarantee against modified clients comes with the facilitator's toolkit.)
+ */
+const participantOverrides: TLUiOverrides = {
+  actions(_editor, actions) {
+    delete actions['toggle-lock']
+    delete actions['unlock-all']
+    return actions
+  },
+}
 
 export interface BoardCanvasProps {
   board: Board
@@ -24,65 +41,72 @@ export interface BoardCanvasProps {
   labLink: string
 }
 
+/** Shows everything on the page, never zooming in past 100 %. */
+function fitContent(editor: Editor): void {
+  const bounds = editor.getCurrentPageBounds()
+  if (bounds) editor.zoomToBounds(bounds, { inset: 72, targetZoom: 1 })
+}
+
 /** The live tldraw canvas of one board. */
 export function BoardCanvas({ board, token, role, user, $user, onUserChange, licenseKey, labLink }: BoardCanvasProps) {
   const { lang, t } = useI18n()
-  const { storeWithStatus, connection, readOnly, schemaProblem } = useBoardStore({ boardId: board.id, token, role, $user })
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc } = useBoardStore({ boardId: board.id, token, role, $user })
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const [inserting, setInserting] = useState(false)
+  // tldraw rebuilds its editor when the user object changes: keep the callback stable.
+  const latest = useRef({ user, onUserChange })
+  latest.current = { user, onUserChange }
+  const setUserPreferences = useCallback((prefs: { name?: string | null; color?: string | null }) => {
+    const { user: current, onUserChange: change } = latest.current
+    const next = { ...current, name: prefs.name?.trim() || current.name, color: prefs.color || current.color }
+    if (next.name !== current.name || next.color !== current.color) change(next)
+  }, [])
   const currentUser = useTldrawCurrentUser({
     userPreferences: { id: createUserId(user.id), name: user.name, color: user.color, locale: lang },
-    setUserPreferences: (prefs) => {
-      const next = { ...user, name: prefs.name?.trim() || user.name, color: prefs.color || user.color }
-      if (next.name !== user.name || next.color !== user.color) onUserChange(next)
-    },
+    setUserPreferences,
   })
+  const onMount = useCallback((mounted: Editor) => {
+    // Tests and the screenshot script drive the editor through this handle.
+    ;(window as unknown as { fabriqueEditor?: Editor }).fabriqueEditor = mounted
+    setEditor(mounted)
+    fitContent(mounted)
+  }, [])
+  const canInsert = canManageLab(role) && !readOnly && editor !== null && doc !== null
 
   if (schemaProblem) return <SchemaProblem problem={schemaProblem} />
   return (
     <div className="fab-canvas" data-testid="board-canvas">
-      <BoardBarContext.Provider value={{ title: board.title, connection, readOnly, labLink, backLabel: t('board.back') }}>
-      <Tldraw
-        store={storeWithStatus}
-        assetUrls={assetUrls}
-        licenseKey={licenseKey ?? undefined}
-        locale={lang}
-        user={currentUser}
-        components={components}
-        onMount={(editor: Editor) => {
-          ;(window as unknown as { fabriqueEditor?: Editor }).fabriqueEditor = editor
-          if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit({ animation: { duration: 0 } })
+      <BoardBarContext.Provider
+        value={{
+          title: board.title,
+          connection,
+          readOnly,
+          labLink,
+          backLabel: t('board.back'),
+          insertLabel: t('board.insert'),
+          onInsert: canInsert ? () => setInserting(true) : null,
         }}
-      />
+      >
+        <Tldraw
+          store={storeWithStatus}
+          assetUrls={assetUrls}
+          licenseKey={licenseKey ?? undefined}
+          locale={lang}
+          user={currentUser}
+          components={components}
+          overrides={canManageLab(role) ? undefined : participantOverrides}
+          onMount={onMount}
+        />
       </BoardBarContext.Provider>
+      {inserting && editor && doc && (
+        <InsertTemplateDialog
+          onClose={() => setInserting(false)}
+          onInsert={(templateId) => {
+            setInserting(false)
+            insertTemplate(editor, doc, templateId, lang)
+          }}
+        />
+      )}
     </div>
   )
 }
-
-interface BoardBarState {
-  title: string
-  connection: ConnectionState
-  readOnly: boolean
-  labLink: string
-  backLabel: string
-}
-
-const BoardBarContext = createContext<BoardBarState | null>(null)
-
-/** The strip at the top of the canvas: back to the lab, board title, connection state. */
-function BoardBar() {
-  const bar = useContext(BoardBarContext)
-  if (!bar) return null
-  return (
-    <div className="fab-board-bar">
-      <a className="fab-board-bar__back" href={bar.labLink} title={bar.backLabel} aria-label={bar.backLabel}>
-        ←
-      </a>
-      <span className="fab-board-bar__title" data-testid="board-title">
-        {bar.title}
-      </span>
-      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly} />
-    </div>
-  )
-}
-
-/** Stable across renders, as tldraw asks: the bar reads its state from context. */
-const components: TLComponents = { TopPanel: BoardBar }

@@ -8,8 +8,8 @@ const STORAGE_KEY = 'fabrique.lang'
 interface I18n {
   lang: Lang
   setLang(lang: Lang): void
-  /** The UI text for `key` in the current language. */
-  t(key: MessageKey): string
+  /** The UI text for `key` in the current language, with `{name}` placeholders filled. */
+  t(key: MessageKey, vars?: Record<string, string | number>): string
   /** Picks the current language's side of a bilingual text. */
   pick(text: Bilingual): string
 }
@@ -30,7 +30,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLangState(next)
   }, [])
   const value = useMemo<I18n>(
-    () => ({ lang, setLang, t: (key) => MESSAGES[lang][key], pick: (text) => text[lang] }),
+    () => ({
+      lang,
+      setLang,
+      t: (key, vars) => (vars ? MESSAGES[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : MESSAGES[lang][key]),
+      pick: (text) => text[lang],
+    }),
     [lang, setLang],
   )
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>

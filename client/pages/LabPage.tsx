@@ -1,85 +1,96 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
-import type { LabView } from '../../shared/lab'
-import { PHASE_INFO, PHASES, type Phase } from '../../shared/phases'
-import { ROLES } from '../../shared/roles'
-import { clearFragment, linkWithToken } from '../access/fragmentToken'
+import { useState } from 'react'
+import type { Board } from '../../shared/lab'
+import type { Phase } from '../../shared/phases'
+import { templatesForActivity } from '../../shared/templates'
 import { tokenForLab } from '../access/boardAccess'
-import { getRememberedLab, rememberLab } from '../access/rememberedLabs'
-import { api } from '../api/apiClient'
+import { linkWithToken } from '../access/fragmentToken'
+import { getRememberedLab } from '../access/rememberedLabs'
 import { useClientConfig } from '../api/useClientConfig'
-import { CopyLink } from '../components/CopyLink'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
 import { useI18n } from '../i18n/I18nProvider'
+import { CreateBoardDialog } from '../lab/CreateBoardDialog'
+import { InvitePanel } from '../lab/InvitePanel'
+import { LabDetailsForm } from '../lab/LabDetailsForm'
+import { LabSummary } from '../lab/LabSummary'
+import { MembersPanel } from '../lab/MembersPanel'
+import { PhaseTimeline } from '../lab/PhaseTimeline'
+import { useLab } from '../lab/useLab'
 import { navigate } from '../router'
 
-/** `/lab/:labId`: the lab, its boards, and (for facilitators) board creation and invitations. */
+interface CreateRequest {
+  phase: Phase
+  template: string | null
+  highlight?: readonly string[]
+}
+
+/** `/lab/:labId`: where the lab stands, its journey through the four phases, its boards. */
 export function LabPage({ labId }: { labId: string }) {
-  const { t, pick, lang } = useI18n()
+  const { t } = useI18n()
   const [token] = useState(() => tokenForLab(labId))
-  const [view, setView] = useState<LabView | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { view, error, reload, update } = useLab(labId, token)
   const config = useClientConfig()
-
-  const load = useCallback(async () => {
-    if (!token) return
-    setError(null)
-    try {
-      const next = await api.getLab(labId, token)
-      rememberLab({ id: next.lab.id, title: next.lab.title, role: next.role, token })
-      clearFragment()
-      setView(next)
-    } catch (err) {
-      setError((err as Error).message)
-    }
-  }, [labId, token])
-
-  useEffect(() => {
-    void load()
-  }, [load])
+  const [editing, setEditing] = useState(false)
+  const [creating, setCreating] = useState<CreateRequest | null>(null)
+  const [actionError, setActionError] = useState<string | null>(null)
 
   if (!token) return <Shell><ErrorPanel message={t('error.noToken')} /></Shell>
-  if (error) return <Shell><ErrorPanel message={error} onRetry={load} /></Shell>
+  if (error) return <Shell><ErrorPanel message={error} onRetry={reload} /></Shell>
   if (!view) return <Shell><p className="fab-muted">{t('loading')}</p></Shell>
 
   const { lab, boards, role } = view
-  const tokens = getRememberedLab(lab.id)?.tokens
+  const canEdit = role === 'facilitator'
+  const boardHref = (board: Board) => linkWithToken(`/board/${board.id}`, token)
+  const attempt = (promise: Promise<unknown>) => {
+    setActionError(null)
+    promise.catch((err: Error) => setActionError(err.message))
+  }
+
   return (
     <Shell>
-      <section className="fab-lab-head">
-        <h1 data-testid="lab-title">{lab.title}</h1>
-        <span className="fab-chip" data-testid="lab-role">
-          {t('lab.yourRole')} : {t(`role.${role}`)}
-        </span>
-      </section>
-      <section className="fab-card">
-        <h2>{t('lab.boards')}</h2>
-        {boards.length === 0 ? (
-          <p className="fab-muted">{t('lab.boards.empty')}</p>
-        ) : (
-          <ul className="fab-list" data-testid="board-list">
-            {boards.map((board) => (
-              <li key={board.id} className="fab-list__item">
-                <a href={linkWithToken(`/board/${board.id}`, token)} data-testid="board-link">
-                  {board.title}
-                </a>
-                <span className="fab-chip">{pick(PHASE_INFO[board.phase].label)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {role === 'facilitator' && <CreateBoardForm labId={lab.id} token={token} defaultPhase={lab.phase} lang={lang} onCreated={load} />}
-      </section>
-      {role === 'facilitator' && (
-        <section className="fab-card">
-          <h2>{t('lab.share')}</h2>
-          <p className="fab-muted">{t('lab.share.help')}</p>
-          {tokens ? (
-            ROLES.map((r) => <CopyLink key={r} label={t(`role.${r}`)} url={linkWithToken(`/lab/${lab.id}`, tokens[r], config?.publicUrl ?? location.origin)} testId={`invite-${r}`} />)
-          ) : (
-            <p className="fab-muted">{t('lab.share.unknown')}</p>
+      {editing ? (
+        <LabDetailsForm lab={lab} onSave={update} onDone={() => setEditing(false)} />
+      ) : (
+        <LabSummary lab={lab} role={role} onEdit={canEdit ? () => setEditing(true) : undefined} />
+      )}
+      {actionError && <ErrorPanel message={actionError} />}
+      <section className="fab-journey">
+        <div className="fab-section-head">
+          <h2>{t('lab.journey')}</h2>
+          {canEdit && (
+            <button type="button" className="fab-button fab-button--primary" onClick={() => setCreating({ phase: lab.phase, template: null })} data-testid="new-board">
+              {t('board.create.title')}
+            </button>
           )}
-        </section>
+        </div>
+        <PhaseTimeline
+          lab={lab}
+          boards={boards}
+          canEdit={canEdit}
+          toolsFor={(activityId) => templatesForActivity(activityId)}
+          boardHref={boardHref}
+          onActivityState={(activityId, state) => attempt(update({ activities: { [activityId]: state } }))}
+          onUseTool={(phase, template, activityId) =>
+            setCreating({ phase, template, highlight: templatesForActivity(activityId).map((d) => d.id) })
+          }
+        />
+      </section>
+      <MembersPanel members={lab.members} canEdit={canEdit} onChange={(members) => update({ members })} />
+      {canEdit && <InvitePanel labId={lab.id} tokens={getRememberedLab(lab.id)?.tokens} origin={config?.publicUrl ?? location.origin} />}
+      {creating && (
+        <CreateBoardDialog
+          labId={lab.id}
+          token={token}
+          initialPhase={creating.phase}
+          initialTemplate={creating.template}
+          highlight={creating.highlight}
+          onClose={() => setCreating(null)}
+          onCreated={(board) => {
+            setCreating(null)
+            void reload()
+            location.assign(boardHref(board))
+          }}
+        />
       )}
     </Shell>
   )
@@ -94,52 +105,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           {t('lab.back')}
         </a>
       </PageHeader>
-      <main className="fab-main">{children}</main>
+      <main className="fab-main fab-main--wide">{children}</main>
     </div>
-  )
-}
-
-function CreateBoardForm({ labId, token, defaultPhase, lang, onCreated }: { labId: string; token: string; defaultPhase: Phase; lang: 'fr' | 'en'; onCreated: () => void }) {
-  const { t, pick } = useI18n()
-  const [title, setTitle] = useState('')
-  const [phase, setPhase] = useState<Phase>(defaultPhase)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    if (!title.trim() || busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await api.createBoard(labId, token, { title: title.trim(), phase, lang })
-      setTitle('')
-      onCreated()
-    } catch (err) {
-      setError((err as Error).message)
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <form onSubmit={submit} className="fab-form-row" data-testid="create-board-form">
-      <label className="fab-field fab-grow">
-        <span>{t('lab.createBoard.title')}</span>
-        <input value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} data-testid="board-title-input" required />
-      </label>
-      <label className="fab-field">
-        <span>{t('lab.createBoard.phase')}</span>
-        <select value={phase} onChange={(e) => setPhase(e.target.value as Phase)} data-testid="board-phase-select">
-          {PHASES.map((p) => (
-            <option key={p} value={p}>
-              {pick(PHASE_INFO[p].label)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" className="fab-button fab-button--primary" disabled={busy || !title.trim()} data-testid="create-board">
-        {t('lab.createBoard.submit')}
-      </button>
-      {error && <ErrorPanel message={error} />}
-    </form>
   )
 }
