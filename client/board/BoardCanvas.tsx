@@ -41,10 +41,27 @@ export interface BoardCanvasProps {
   labLink: string
 }
 
-/** Shows everything on the page, never zooming in past 100 %. */
+/**
+ * Shows everything on the page, never zooming in past 100 %, in the part of the screen tldraw's
+ * panels leave free (top bar, bottom toolbar, and the style panel on wide screens).
+ */
 function fitContent(editor: Editor): void {
   const bounds = editor.getCurrentPageBounds()
-  if (bounds) editor.zoomToBounds(bounds, { inset: 72, targetZoom: 1 })
+  if (!bounds) return
+  const screen = editor.getViewportScreenBounds()
+  const margin = 16
+  const free = {
+    left: margin,
+    top: 56 + margin,
+    right: screen.w - (screen.w >= 1000 ? 170 : 0) - margin,
+    bottom: screen.h - 64 - margin,
+  }
+  const w = Math.max(free.right - free.left, 50)
+  const h = Math.max(free.bottom - free.top, 50)
+  const z = Math.min(w / bounds.w, h / bounds.h, 1)
+  const centerX = (free.left + free.right) / 2
+  const centerY = (free.top + free.bottom) / 2
+  editor.setCamera({ x: centerX / z - bounds.center.x, y: centerY / z - bounds.center.y, z })
 }
 
 /** The live tldraw canvas of one board. */
