@@ -3,6 +3,7 @@ import { useCallback, useRef, useState } from 'react'
 import { createUserId, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from '../../shared/lab'
+import { isLang } from '../../shared/lang'
 import { canManageLab, type Role } from '../../shared/roles'
 import { useI18n } from '../i18n/I18nProvider'
 import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
@@ -66,15 +67,17 @@ function fitContent(editor: Editor): void {
 
 /** The live tldraw canvas of one board. */
 export function BoardCanvas({ board, token, role, user, $user, onUserChange, licenseKey, labLink }: BoardCanvasProps) {
-  const { lang, t } = useI18n()
+  const { lang, setLang, t } = useI18n()
   const { storeWithStatus, connection, readOnly, schemaProblem, doc } = useBoardStore({ boardId: board.id, token, role, $user })
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   // tldraw rebuilds its editor when the user object changes: keep the callback stable.
-  const latest = useRef({ user, onUserChange })
-  latest.current = { user, onUserChange }
-  const setUserPreferences = useCallback((prefs: { name?: string | null; color?: string | null }) => {
+  const latest = useRef({ user, onUserChange, lang, setLang })
+  latest.current = { user, onUserChange, lang, setLang }
+  const setUserPreferences = useCallback((prefs: { name?: string | null; color?: string | null; locale?: string | null }) => {
     const { user: current, onUserChange: change } = latest.current
+    // tldraw's language menu switches Fabrique's language too (French and English).
+    if (isLang(prefs.locale) && prefs.locale !== latest.current.lang) latest.current.setLang(prefs.locale)
     const next = { ...current, name: prefs.name?.trim() || current.name, color: prefs.color || current.color }
     if (next.name !== current.name || next.color !== current.color) change(next)
   }, [])

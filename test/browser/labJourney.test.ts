@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureClientBuilt, launchBrowser, newContext } from '../support/browser'
-import { startServer, type TestServer } from '../support/testServer'
+import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
 
 let server: TestServer
 let browser: Browser
@@ -151,5 +151,64 @@ describe('a lab through its phases, in the browser', () => {
 
     await facilitator.context.close()
     await participant.context.close()
+  })
+})
+
+describe('inserting a template into a board', () => {
+  it('puts it near the centre of the view without covering what is already there, and brings it into view', async () => {
+    const { lab, board } = await createLabAndBoard(server.url, { title: 'Atelier libre' })
+    const { page, context } = await newContext(browser)
+    await page.goto(`${server.url}/board/${board.id}#t=${lab.tokens.facilitator}`)
+    await enterName(page, 'Fanny')
+    // Existing content right in the middle of the view.
+    await page.evaluate(() => {
+      const editor = (window as any).fabriqueEditor
+      const c = editor.getViewportPageBounds().center
+      editor.createShape({ type: 'note', x: c.x - 100, y: c.y - 100 })
+      editor.createShape({ type: 'geo', x: c.x + 150, y: c.y - 300, props: { w: 600, h: 500 } })
+    })
+    const before = await page.evaluate(() => {
+      const editor = (window as any).fabriqueEditor
+      return editor.getCurrentPageShapes().map((s: any) => {
+        const b = editor.getShapePageBounds(s.id)
+        return { x: b.x, y: b.y, w: b.w, h: b.h }
+      })
+    })
+
+    await page.getByTestId('open-insert-template').click()
+    const dialog = page.getByTestId('insert-template-dialog')
+    await dialog.getByTestId('template-search').fill('matrice pouvoir')
+    await dialog.getByTestId('template-matrice-pouvoir-interet').click()
+    await dialog.getByTestId('insert-template').click()
+    await page.locator('.tl-shape').getByText('Matrice pouvoir / intérêt', { exact: true }).first().waitFor()
+
+    const inserted = await page.evaluate(() => {
+      const editor = (window as any).fabriqueEditor
+      const shapes = editor.getCurrentPageShapes().filter((s: any) => s.meta?.template === 'matrice-pouvoir-interet')
+      const bounds = editor.getShapesPageBounds(shapes.map((s: any) => s.id))
+      return {
+        count: shapes.length,
+        lockedZones: shapes.filter((s: any) => s.meta.part === 'zone').every((s: any) => s.isLocked),
+        bounds: { x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h },
+      }
+    })
+    expect(inserted.count).toBeGreaterThan(5)
+    expect(inserted.lockedZones).toBe(true)
+    for (const b of before) {
+      const overlaps = b.x < inserted.bounds.x + inserted.bounds.w && inserted.bounds.x < b.x + b.w && b.y < inserted.bounds.y + inserted.bounds.h && inserted.bounds.y < b.y + b.h
+      expect(overlaps).toBe(false)
+    }
+    await expect.poll(() => page.evaluate(() => {
+      const editor = (window as any).fabriqueEditor
+      const shapes = editor.getCurrentPageShapes().filter((s: any) => s.meta?.template === 'matrice-pouvoir-interet')
+      const bounds = editor.getShapesPageBounds(shapes.map((s: any) => s.id))
+      const view = editor.getViewportPageBounds()
+      return bounds.x >= view.x - 1 && bounds.y >= view.y - 1 && bounds.maxX <= view.maxX + 1 && bounds.maxY <= view.maxY + 1
+    })).toBe(true)
+    // It reached the server: a fresh look at the board has it.
+    const room = await server.server.rooms.getRoom(board.id)
+    await room.settle()
+    expect([...room.doc.getMap('records').values()].filter((r: any) => r.meta?.template === 'matrice-pouvoir-interet')).toHaveLength(inserted.count)
+    await context.close()
   })
 })
