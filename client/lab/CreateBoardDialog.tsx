@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react'
 import type { Board } from '../../shared/lab'
-import { PHASE_INFO, PHASES, type Phase } from '../../shared/phases'
+import type { Phase } from '../../shared/phases'
 import { getTemplate } from '../../shared/templates'
 import { LIMITS } from '../../shared/validation'
 import { api } from '../api/apiClient'
 import { Dialog } from '../components/Dialog'
 import { ErrorPanel } from '../components/ErrorPanel'
+import { PhaseField } from '../components/PhaseField'
 import { useI18n } from '../i18n/I18nProvider'
 import { TemplatePicker } from '../templates/TemplatePicker'
 
@@ -69,16 +70,7 @@ export function CreateBoardDialog({ labId, token, initialPhase, initialTemplate,
               data-testid="board-title-input"
             />
           </label>
-          <label className="fab-field">
-            <span>{t('lab.createBoard.phase')}</span>
-            <select value={phase} onChange={(e) => setPhase(e.target.value as Phase)} data-testid="board-phase-select">
-              {PHASES.map((p) => (
-                <option key={p} value={p}>
-                  {pick(PHASE_INFO[p].label)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PhaseField label={t('lab.createBoard.phase')} value={phase} onChange={setPhase} testId="board-phase-select" />
           <button type="submit" className="fab-button fab-button--primary" disabled={busy || !title.trim()} data-testid="create-board">
             {t('board.create.submit')}
           </button>

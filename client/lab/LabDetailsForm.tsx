@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from 'react'
 import type { Lab } from '../../shared/lab'
-import { PHASE_INFO, PHASES, type Phase } from '../../shared/phases'
+import type { Phase } from '../../shared/phases'
 import type { UpdateLabInput } from '../../shared/validation'
 import { LIMITS } from '../../shared/validation'
 import { ErrorPanel } from '../components/ErrorPanel'
+import { PhaseField } from '../components/PhaseField'
 import { useI18n } from '../i18n/I18nProvider'
 
 /** A facilitator edits the lab's title, problem, territory, start date and current phase. */
 export function LabDetailsForm({ lab, onSave, onDone }: { lab: Lab; onSave: (patch: UpdateLabInput) => Promise<unknown>; onDone: () => void }) {
-  const { t, pick } = useI18n()
+  const { t } = useI18n()
   const [title, setTitle] = useState(lab.title)
   const [theme, setTheme] = useState(lab.theme)
   const [territory, setTerritory] = useState(lab.territory)
@@ -50,16 +51,7 @@ export function LabDetailsForm({ lab, onSave, onDone }: { lab: Lab; onSave: (pat
           <span>{t('lab.startDate')}</span>
           <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} data-testid="lab-form-start" />
         </label>
-        <label className="fab-field">
-          <span>{t('lab.edit.phase')}</span>
-          <select value={phase} onChange={(e) => setPhase(e.target.value as Phase)} data-testid="lab-form-phase">
-            {PHASES.map((p) => (
-              <option key={p} value={p}>
-                {pick(PHASE_INFO[p].label)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PhaseField label={t('lab.edit.phase')} value={phase} onChange={setPhase} testId="lab-form-phase" />
       </div>
       {error && <ErrorPanel message={error} />}
       <div className="fab-form-row">

@@ -1,25 +1,14 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureClientBuilt, launchBrowser, newContext } from '../support/browser'
-import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { newContext } from '../support/browser'
+import { useBrowserSuite } from '../support/browserSuite'
+import { createLabAndBoard } from '../support/testServer'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startServer({ STATIC_DIR: 'dist/client' })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const suite = useBrowserSuite()
 
 /** Opens a board as a new person: the name prompt, then the live canvas. */
 async function openBoard(page: Page, boardId: string, token: string, name: string): Promise<void> {
-  await page.goto(`${server.url}/board/${boardId}#t=${token}`)
+  await page.goto(`${suite.server.url}/board/${boardId}#t=${token}`)
   await page.getByTestId('name-input').fill(name)
   await page.getByTestId('name-submit').click()
   await page.locator('.tl-canvas').waitFor()
@@ -38,14 +27,14 @@ function noteTexts(page: Page): Promise<string[]> {
 }
 
 function offOrigin(requests: string[]): string[] {
-  return requests.filter((url) => !url.startsWith(server.url + '/') && !url.startsWith('blob:' + server.url) && !url.startsWith('data:'))
+  return requests.filter((url) => !url.startsWith(suite.server.url + '/') && !url.startsWith('blob:' + suite.server.url) && !url.startsWith('data:'))
 }
 
 describe('a board in two browsers', () => {
   it('a sticky note written in one appears in the other, cursors are shared, and it survives a reload', async () => {
-    const { lab, board } = await createLabAndBoard(server.url, { title: 'Atelier mobilité' })
-    const alice = await newContext(browser)
-    const bob = await newContext(browser)
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier mobilité' })
+    const alice = await newContext(suite.browser)
+    const bob = await newContext(suite.browser)
     await openBoard(alice.page, board.id, lab.tokens.facilitator, 'Alice')
     await openBoard(bob.page, board.id, lab.tokens.participant, 'Bob')
     expect(await alice.page.getByTestId('board-title').textContent()).toBe('Atelier mobilité')
@@ -86,8 +75,8 @@ describe('a board in two browsers', () => {
 
 describe('images on a board', () => {
   it('a pasted image is uploaded beside the board, not inlined, and served to members only', async () => {
-    const { lab, board } = await createLabAndBoard(server.url, { title: 'Photos' })
-    const { page, context, requests } = await newContext(browser)
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Photos' })
+    const { page, context, requests } = await newContext(suite.browser)
     await openBoard(page, board.id, lab.tokens.participant, 'Chloé')
     // A real 2×2 PNG, handed to tldraw as a pasted/dropped file.
     await page.evaluate(async () => {
@@ -107,16 +96,16 @@ describe('images on a board', () => {
     expect(src).toMatch(new RegExp(`^/api/boards/${board.id}/assets/[A-Za-z0-9_-]+$`))
     // The image is displayed from Fabrique's origin.
     await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('.tl-image')].some((el) => (el as HTMLImageElement).naturalWidth > 0 || getComputedStyle(el).backgroundImage.includes('/api/')))).toBe(true)
-    expect(requests.some((url) => url.startsWith(`${server.url}/api/boards/${board.id}/assets/`))).toBe(true)
+    expect(requests.some((url) => url.startsWith(`${suite.server.url}/api/boards/${board.id}/assets/`))).toBe(true)
     // The stored document references the URL; no base64 data inside.
-    const room = await server.server.rooms.getRoom(board.id)
+    const room = await suite.server.server.rooms.getRoom(board.id)
     await room.settle()
-    const stored = await server.server.storage.loadUpdates(board.id)
+    const stored = await suite.server.server.storage.loadUpdates(board.id)
     const bytes = Buffer.concat(stored.updates.map((u) => Buffer.from(u))).toString('latin1')
     expect(bytes).toContain(src)
     expect(bytes).not.toContain('data:image')
     // Without the lab's cookie or token, the image is refused.
-    expect((await fetch(server.url + src)).status).toBe(401)
+    expect((await fetch(suite.server.url + src)).status).toBe(401)
     await context.close()
   })
 })

@@ -1,21 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureClientBuilt, launchBrowser, newContext } from '../support/browser'
-import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { newContext } from '../support/browser'
+import { useBrowserSuite } from '../support/browserSuite'
+import { createLabAndBoard } from '../support/testServer'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startServer({ STATIC_DIR: 'dist/client' })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const suite = useBrowserSuite()
 
 interface Box {
   x: number
@@ -77,11 +66,11 @@ async function enterName(page: Page, name: string) {
 
 describe('a lab through its phases, in the browser', () => {
   it('facilitator sets up a lab and an iceberg board; a participant writes in the structures band; the bands stay put', async () => {
-    const facilitator = await newContext(browser)
+    const facilitator = await newContext(suite.browser)
     const f = facilitator.page
 
     // Create the lab.
-    await f.goto(server.url + '/')
+    await f.goto(suite.server.url + '/')
     await f.getByTestId('lab-title-input').fill('Labo alimentation durable')
     await f.getByTestId('create-lab').click()
     await f.getByTestId('lab-title').waitFor()
@@ -117,7 +106,7 @@ describe('a lab through its phases, in the browser', () => {
     const structures = await zoneBounds(f, 'structures')
 
     // A participant joins from the invitation link, finds the board in Émergence, writes a note in "Structures".
-    const participant = await newContext(browser)
+    const participant = await newContext(suite.browser)
     const p = participant.page
     await p.goto(participantLink)
     await p.getByTestId('phase-emergence').getByTestId('board-link').first().click()
@@ -156,9 +145,9 @@ describe('a lab through its phases, in the browser', () => {
 
 describe('inserting a template into a board', () => {
   it('puts it near the centre of the view without covering what is already there, and brings it into view', async () => {
-    const { lab, board } = await createLabAndBoard(server.url, { title: 'Atelier libre' })
-    const { page, context } = await newContext(browser)
-    await page.goto(`${server.url}/board/${board.id}#t=${lab.tokens.facilitator}`)
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier libre' })
+    const { page, context } = await newContext(suite.browser)
+    await page.goto(`${suite.server.url}/board/${board.id}#t=${lab.tokens.facilitator}`)
     await enterName(page, 'Fanny')
     // Existing content right in the middle of the view.
     await page.evaluate(() => {
@@ -206,7 +195,7 @@ describe('inserting a template into a board', () => {
       return bounds.x >= view.x - 1 && bounds.y >= view.y - 1 && bounds.maxX <= view.maxX + 1 && bounds.maxY <= view.maxY + 1
     })).toBe(true)
     // It reached the server: a fresh look at the board has it.
-    const room = await server.server.rooms.getRoom(board.id)
+    const room = await suite.server.server.rooms.getRoom(board.id)
     await room.settle()
     expect([...room.doc.getMap('records').values()].filter((r: any) => r.meta?.template === 'matrice-pouvoir-interet')).toHaveLength(inserted.count)
     await context.close()

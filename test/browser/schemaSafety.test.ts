@@ -1,43 +1,32 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BoardMetaKey, getMetaMap, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
 import { createBoardSchema } from '../../shared/tldrawDoc'
-import { ensureClientBuilt, launchBrowser, newContext } from '../support/browser'
+import { newContext } from '../support/browser'
+import { useBrowserSuite } from '../support/browserSuite'
 import { connect, waitFor, waitSynced } from '../support/providers'
-import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
+import { createLabAndBoard } from '../support/testServer'
 
-let server: TestServer
-let browser: Browser
+const suite = useBrowserSuite()
 const fixture = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/board-before-rich-text.json'), 'utf8'))
-
-beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startServer({ STATIC_DIR: 'dist/client' })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
 
 /** A board whose document a stock Node client has filled with `write`. */
 async function boardWith(write: (doc: Y.Doc) => void) {
-  const { lab, board } = await createLabAndBoard(server.url)
-  const node = connect(server.wsUrl, board.id, lab.tokens.facilitator)
+  const { lab, board } = await createLabAndBoard(suite.server.url)
+  const node = connect(suite.server.wsUrl, board.id, lab.tokens.facilitator)
   await waitSynced(node.provider)
   Y.transact(node.doc, () => write(node.doc))
-  const room = await server.server.rooms.getRoom(board.id)
+  const room = await suite.server.server.rooms.getRoom(board.id)
   await waitFor(() => getRecordsMap(room.doc).size >= getRecordsMap(node.doc).size, 'server has the seeded records')
   return { lab, board, node }
 }
 
 async function open(page: Page, boardId: string, token: string) {
-  await page.goto(`${server.url}/board/${boardId}#t=${token}`)
+  await page.goto(`${suite.server.url}/board/${boardId}#t=${token}`)
   await page.getByTestId('name-input').fill('Testeur')
   await page.getByTestId('name-submit').click()
 }
@@ -53,7 +42,7 @@ describe('schema safety in the browser', () => {
       for (const r of fixture.records) if (r.typeName === 'shape') records.set(r.id, r)
       getMetaMap(doc).set(BoardMetaKey.schema, fixture.schema)
     })
-    const { page, context } = await newContext(browser)
+    const { page, context } = await newContext(suite.browser)
     await open(page, board.id, lab.tokens.participant)
     await page.locator('.tl-shape').getByText('les habitants d’abord').first().waitFor()
     await page.locator('.tl-shape').getByText('Mobilité').first().waitFor()
@@ -70,14 +59,14 @@ describe('schema safety in the browser', () => {
     newer.sequences['com.tldraw.shape.note'] += 3
     const { lab, board, node } = await boardWith((doc) => getMetaMap(doc).set(BoardMetaKey.schema, newer))
     const before = Y.encodeStateVector(node.doc)
-    const { page, context } = await newContext(browser)
+    const { page, context } = await newContext(suite.browser)
     await open(page, board.id, lab.tokens.facilitator)
     await page.locator('[data-testid="schema-problem"][data-problem="newer"]').waitFor()
     await page.getByText('version plus récente').waitFor()
     expect(await page.locator('.tl-canvas').count()).toBe(0)
     // Let any write the page might attempt reach the server, then check nothing changed.
     await page.waitForTimeout(500)
-    const room = await server.server.rooms.getRoom(board.id)
+    const room = await suite.server.server.rooms.getRoom(board.id)
     await room.settle()
     expect(Y.encodeStateVector(room.doc)).toEqual(before)
     node.provider.destroy()
@@ -86,7 +75,7 @@ describe('schema safety in the browser', () => {
 
   it('a remote record that fails validation is skipped; the rest of the board works', async () => {
     const { lab, board, node } = await boardWith(() => {})
-    const { page, context } = await newContext(browser)
+    const { page, context } = await newContext(suite.browser)
     await open(page, board.id, lab.tokens.participant)
     await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor()
     // A valid geo shape built through a real editor in the page, so its props are complete.
