@@ -39,10 +39,17 @@ export function TemplatePreview({ def, lang }: { def: TemplateDefinition; lang: 
         const box = zone.textBox ?? { x: zone.shape === 'ellipse' ? zone.x + zone.w / 2 : zone.x + 20, y: zone.y + 20, w: zone.w - 40, align: zone.shape === 'ellipse' ? 'middle' : 'start' }
         const anchor = box.align === 'middle' ? 'middle' : box.align === 'end' ? 'end' : 'start'
         const x = box.align === 'middle' && !zone.textBox ? box.x : box.align === 'middle' ? box.x + box.w / 2 : box.align === 'end' ? box.x + box.w : box.x
+        // Labels are clipped to their zone: a thumbnail cannot wrap text the way the board does.
+        const clipId = `fab-clip-${def.id}-${zone.key}`
         return (
-          <text key={`${zone.key}-label`} x={x} y={box.y + 40} fontSize={zone.labelSize === 'm' ? 30 : 40} fontWeight={700} fill="#1d2b36" textAnchor={anchor}>
-            {zone.label[lang]}
-          </text>
+          <g key={`${zone.key}-label`} clipPath={`url(#${clipId})`}>
+            <clipPath id={clipId}>
+              <rect x={zone.x + 8} y={zone.y} width={Math.max(zone.w - 16, 0)} height={zone.h} />
+            </clipPath>
+            <text x={x} y={box.y + 40} fontSize={zone.labelSize === 'm' ? 30 : 40} fontWeight={700} fill="#1d2b36" textAnchor={anchor}>
+              {zone.label[lang]}
+            </text>
+          </g>
         )
       })}
       {(def.arrows ?? []).map((arrow) => {
