@@ -49,9 +49,9 @@ const capitalisation: TemplateDefinition = {
   height: 1360,
   zones: [
     { key: 'fiche', shape: 'rectangle', x: 0, y: 180, w: 1180, h: 1170, label: bi('Fiche de capitalisation', 'Capitalisation sheet'), color: 'light-blue', room: ROOM.none },
-    sheetCell({ key: 'moments-cles', label: bi('Moments clés', 'Key moments'), prompt: bi('Les étapes marquantes, et comment nous les avons franchies', 'The milestones, and how we got through them') }, 0, 0),
+    sheetCell({ key: 'moments-cles', label: bi('Moments clés', 'Key moments'), prompt: bi('Les étapes marquantes,\net comment nous les avons franchies', 'The milestones,\nand how we got through them') }, 0, 0),
     sheetCell({ key: 'fonctions-cles', label: bi('Fonctions clés', 'Key functions'), prompt: bi('Qui a tenu quels rôles ?', 'Who held which roles?') }, 1, 0),
-    sheetCell({ key: 'competences', label: bi('Compétences', 'Skills'), prompt: bi('Quels savoir-faire avons-nous mobilisés ou acquis ?', 'Which skills did we use or gain?') }, 0, 1),
+    sheetCell({ key: 'competences', label: bi('Compétences', 'Skills'), prompt: bi('Quels savoir-faire avons-nous\nmobilisés ou acquis ?', 'Which skills did we use or gain?') }, 0, 1),
     sheetCell({ key: 'partenariats', label: bi('Partenariats', 'Partnerships'), prompt: bi('Quelles alliances ont compté, et pourquoi ?', 'Which alliances mattered, and why?') }, 1, 1),
     sheetCell({ key: 'usagers', label: bi('Implication des usagers', 'User involvement'), prompt: bi('Comment les personnes concernées ont-elles pris part ?', 'How did the people concerned take part?') }, 0, 2),
     sheetCell({ key: 'facteurs-cles', label: bi('Facteurs clés de succès', 'Key success factors'), prompt: bi('Ce qui a vraiment fait la différence', 'What really made the difference') }, 1, 2, 'red'),
@@ -133,7 +133,7 @@ const changementEchelle: TemplateDefinition = {
       870,
       405,
       [
-        { key: 'diversifier', label: bi('Diversifier', 'Diversify'), prompt: bi('De nouvelles activités, pour le même public ou le même territoire', 'New activities, for the same public or territory') },
+        { key: 'diversifier', label: bi('Diversifier', 'Diversify'), prompt: bi('De nouvelles activités, pour le même public ou le même territoire', 'New activities,\nfor the same public or territory') },
         { key: 'dupliquer', label: bi('Dupliquer', 'Duplicate'), prompt: bi('Reproduire le projet ailleurs, dans la même structure', 'Reproduce the project elsewhere, within the same organisation') },
         { key: 'fertiliser', label: bi('Fertiliser', 'Fertilise'), prompt: bi('Transmettre la méthode pour que d’autres s’en emparent', 'Pass on the method so that others take it up') },
         { key: 'cooperer', label: bi('Coopérer', 'Cooperate'), prompt: bi('Mutualiser avec d’autres structures', 'Pool resources with other organisations') },
@@ -155,7 +155,7 @@ const curve = (key: string, from: { x: number; y: number }, to: { x: number; y: 
   label: { fr: label, en: label },
   labelPosition,
   heads: 'none',
-  size: 'l',
+  size: 'xl',
   color,
 })
 
@@ -180,8 +180,8 @@ const troisHorizons: TemplateDefinition = {
       h: 360,
       label: bi('Au fil du temps', 'Over time'),
       prompt: bi(
-        'Le système dominant (H1) décline, le futur souhaité (H3) grandit, la transition (H2) fait le pont.',
-        'The dominant system (H1) declines, the desired future (H3) grows, the transition (H2) bridges them.',
+        'Le système dominant (H1) décline,\nle futur souhaité (H3) grandit,\nla transition (H2) fait le pont.',
+        'The dominant system (H1) declines,\nthe desired future (H3) grows,\nthe transition (H2) bridges them.',
       ),
       color: 'grey',
       fill: 'semi',
@@ -196,7 +196,7 @@ const troisHorizons: TemplateDefinition = {
       w: 700,
       h: 750,
       label: bi('H1 · le système dominant', 'H1 · the dominant system'),
-      prompt: bi('Qu’est-ce qui ne tient plus ? Qu’est-ce qui mérite d’être gardé ?', 'What no longer holds? What is worth keeping?'),
+      prompt: bi('Qu’est-ce qui ne tient plus ?\nQu’est-ce qui mérite d’être gardé ?', 'What no longer holds?\nWhat is worth keeping?'),
       color: 'light-blue',
     },
     {
@@ -213,7 +213,7 @@ const troisHorizons: TemplateDefinition = {
     {
       key: 'h2-plus',
       shape: 'rectangle',
-      x: 735,
+      x: 1208,
       y: 715,
       w: 457,
       h: 580,
@@ -226,7 +226,7 @@ const troisHorizons: TemplateDefinition = {
     {
       key: 'h2-moins',
       shape: 'rectangle',
-      x: 1208,
+      x: 735,
       y: 715,
       w: 457,
       h: 580,
@@ -288,11 +288,11 @@ const strategieInfluence: TemplateDefinition = {
   width: 2400,
   height: 1340,
   zones: [
-    advocacyStep(0, 'changement', bi('1. Changement souhaité', '1. Desired change'), bi('Quelle décision, quelle politique voulons-nous faire bouger ?', 'Which decision, which policy do we want to shift?')),
-    advocacyStep(1, 'information', bi('2. S’informer', '2. Information'), bi('Décideurs, alliés et champions, opposants, moyens d’influence, risques', 'Decision makers, allies and champions, opponents, means of influence, risks')),
-    advocacyStep(2, 'plan', bi('3. Plan d’action', '3. Action plan'), bi('Objectifs, méthodes, messages par public, qui fait quoi', 'Objectives, methods, messages per audience, who does what')),
-    advocacyStep(3, 'action', bi('4. Agir', '4. Action'), bi('Rencontres, tribunes, mobilisations : on y va, ensemble', 'Meetings, op-eds, mobilisation: we go, together')),
-    advocacyStep(4, 'evaluation', bi('5. Évaluer', '5. Evaluation'), bi('Qu’est-ce qui a bougé ? Qu’ajuster au prochain tour ?', 'What has moved? What to adjust next round?')),
+    advocacyStep(0, 'changement', bi('1. Changement visé', '1. Desired change'), bi('Quelle décision, quelle politique\nvoulons-nous faire bouger ?', 'Which decision, which policy\ndo we want to shift?')),
+    advocacyStep(1, 'information', bi('2. S’informer', '2. Information'), bi('Décideurs, alliés et champions,\nopposants, risques,\nmoyens d’influence', 'Decision makers, allies and\nchampions, opponents, risks,\nmeans of influence')),
+    advocacyStep(2, 'plan', bi('3. Plan d’action', '3. Action plan'), bi('Objectifs, méthodes, messages\npar public, qui fait quoi', 'Objectives, methods, messages\nper audience, who does what')),
+    advocacyStep(3, 'action', bi('4. Agir', '4. Action'), bi('Rencontres, tribunes,\nmobilisations : on y va, ensemble', 'Meetings, op-eds, mobilisation:\nwe go, together')),
+    advocacyStep(4, 'evaluation', bi('5. Évaluer', '5. Evaluation'), bi('Qu’est-ce qui a bougé ?\nQu’ajuster au prochain tour ?', 'What has moved?\nWhat to adjust next round?')),
     {
       key: 'positions',
       shape: 'rectangle',
@@ -315,7 +315,7 @@ const strategieInfluence: TemplateDefinition = {
       w: 810,
       h: 480,
       label: bi('Boîte à messages', 'Message box'),
-      prompt: bi('Pour chaque public : le message clé, la preuve, ce que nous lui demandons', 'For each audience: the key message, the evidence, what we ask of them'),
+      prompt: bi('Pour chaque public :\nle message clé, la preuve, ce que nous lui demandons', 'For each audience:\nthe key message, the evidence, what we ask of them'),
       color: 'yellow',
     },
   ],
@@ -365,10 +365,10 @@ const feuilleDeRoute: TemplateDefinition = {
   width: 2400,
   height: 1300,
   zones: [
-    lane(0, 'jalons', bi('Jalons', 'Milestones'), bi('Les grandes étapes et décisions', 'The big steps and decisions'), 'light-red'),
-    lane(1, 'territoires', bi('Territoires', 'Territories'), bi('Où déployons-nous, dans quel ordre ?', 'Where do we deploy, in what order?'), 'light-blue'),
-    lane(2, 'partenaires', bi('Partenaires', 'Partners'), bi('Qui embarquer, à quel moment ?', 'Whom to bring on board, and when?'), 'light-green'),
-    lane(3, 'moyens', bi('Moyens', 'Means'), bi('Budget, équipes, outils : qui porte quoi ?', 'Budget, teams, tools: who carries what?'), 'yellow'),
+    lane(0, 'jalons', bi('Jalons', 'Milestones'), bi('Les grandes étapes\net décisions', 'The big steps\nand decisions'), 'light-red'),
+    lane(1, 'territoires', bi('Territoires', 'Territories'), bi('Où déployons-nous,\ndans quel ordre ?', 'Where do we deploy,\nin what order?'), 'light-blue'),
+    lane(2, 'partenaires', bi('Partenaires', 'Partners'), bi('Qui embarquer,\nà quel moment ?', 'Whom to bring\non board, and when?'), 'light-green'),
+    lane(3, 'moyens', bi('Moyens', 'Means'), bi('Budget, équipes, outils :\nqui porte quoi ?', 'Budget, teams, tools:\nwho carries what?'), 'yellow'),
   ],
   arrows: [
     { key: 'axe-temps', from: { x: LANE_X, y: 240 }, to: { x: 2390, y: 240 }, color: 'grey', size: 'm' },
@@ -398,7 +398,7 @@ const feuilleDeRoute: TemplateDefinition = {
       align: 'middle',
     }),
   ),
-  notes: [{ key: 'exemple-jalon', x: Math.round(LANE_X + 2 * SEMESTER_W + 70), y: 290, text: bi('Ouverture d’un 2e lieu — Karim', 'Second site opens — Karim'), color: 'yellow', zone: 'jalons' }],
+  notes: [{ key: 'exemple-jalon', x: Math.round(LANE_X + 2 * SEMESTER_W + 70), y: 290, text: bi('Ouverture d’un deuxième lieu — Karim', 'Second site opens — Karim'), color: 'yellow', zone: 'jalons' }],
 }
 
 /** The Déploiement templates, in the order of the journey. */

@@ -50,8 +50,8 @@ const cartographieActeurs: TemplateDefinition = {
       key: 'a-mobiliser',
       shape: 'rectangle',
       ...MAP,
-      label: bi('À mobiliser', 'To bring on board'),
-      prompt: bi('Concernés, mais pas encore autour de la table', 'Concerned, but not yet at the table'),
+      label: bi('À mobiliser', 'To mobilise'),
+      prompt: bi('Concernés, mais pas encore impliqués', 'Concerned, but\nnot yet involved'),
       color: 'light-blue',
       // Narrow, to stay clear of the upper-left sector border.
       textWidth: 260,
@@ -90,7 +90,7 @@ const cartographieActeurs: TemplateDefinition = {
       ...TARGET,
       parent: 'au-coeur',
       label: bi('Public cible', 'Target public'),
-      prompt: bi('Qui vit le problème au quotidien ?', 'Who lives the problem every day?'),
+      prompt: bi('Qui vit le problème\nau quotidien ?', 'Who lives the problem\nevery day?'),
       color: 'light-red',
       textBox: { x: 820, y: 603, w: 320, align: 'middle' },
       room: ROOM.word,
@@ -102,8 +102,8 @@ const cartographieActeurs: TemplateDefinition = {
       y: 180,
       w: 400,
       h: 520,
-      label: bi('Absents de la table', 'Missing from the table'),
-      prompt: bi('Qui manque pour comprendre ou pour agir ? Comment les associer ?', 'Who is missing to understand or to act? How can we involve them?'),
+      label: bi('Absents de la table', 'Not at the table'),
+      prompt: bi('Qui manque pour comprendre\nou pour agir ?\nComment les associer ?', 'Who is missing to understand\nor to act?\nHow can we involve them?'),
       color: 'grey',
     },
     {
@@ -115,8 +115,8 @@ const cartographieActeurs: TemplateDefinition = {
       h: 500,
       label: bi('Fiche acteur', 'Actor card'),
       prompt: bi(
-        'Pour chaque acteur clé : présentation, champ d’action, contraintes, leviers.',
-        'For each key actor: who they are, field of action, constraints, levers.',
+        'Pour chaque acteur clé :\nprésentation, champ d’action,\ncontraintes, leviers.',
+        'For each key actor:\nwho they are, field of action,\nconstraints, levers.',
       ),
       color: 'light-violet',
     },
@@ -125,14 +125,14 @@ const cartographieActeurs: TemplateDefinition = {
   arrows: [sectorRay('secteur-1', -54), sectorRay('secteur-2', 18), sectorRay('secteur-3', 90), sectorRay('secteur-4', 162), sectorRay('secteur-5', 234)],
   texts: [
     { key: 'famille-publics', x: 770, y: 198, w: 420, text: bi('Acteurs publics', 'Public actors'), size: 'l', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
-    { key: 'famille-entreprises', x: 1765, y: 500, w: 190, text: bi('Entreprises', 'Companies'), size: 'm', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
-    { key: 'famille-ess', x: 1387, y: 1130, w: 360, text: bi('ESS', 'Social & solidarity economy'), size: 'm', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
-    { key: 'famille-recherche', x: 213, y: 1130, w: 360, text: bi('Recherche', 'Research'), size: 'm', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
-    { key: 'famille-habitants', x: 10, y: 455, w: 185, text: bi('Habitants et usagers', 'Residents and users'), size: 'm', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
+    { key: 'famille-entreprises', x: 1560, y: 340, w: 390, text: bi('Entreprises', 'Companies'), size: 'l', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
+    { key: 'famille-ess', x: 1130, y: 1140, w: 820, text: bi('ESS', 'Social & solidarity economy'), size: 'l', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
+    { key: 'famille-recherche', x: 10, y: 1140, w: 820, text: bi('Recherche', 'Research'), size: 'l', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
+    { key: 'famille-habitants', x: 10, y: 425, w: 225, text: bi('Habitants\net usagers', 'Residents\nand users'), size: 'l', bold: true, align: 'middle', within: 'a-mobiliser', color: 'blue' },
   ],
   notes: [
     { key: 'exemple-entreprise', x: 1545, y: 570, text: bi('Une entreprise d’insertion du quartier', 'A local work-integration company'), color: 'yellow', zone: 'impliques' },
-    { key: 'exemple-absents', x: 2030, y: 460, text: bi('Les jeunes concernés eux-mêmes ?', 'The young people concerned themselves?'), color: 'orange', zone: 'absents' },
+    { key: 'exemple-absents', x: 2030, y: 460, text: bi('Les jeunes eux-mêmes ?', 'The young people themselves?'), color: 'orange', zone: 'absents' },
   ],
 }
 
@@ -158,7 +158,7 @@ const matricePouvoirInteret: TemplateDefinition = {
       w: 930,
       h: 430,
       label: bi('Tenir satisfaits', 'Keep satisfied'),
-      prompt: bi('Beaucoup de pouvoir, peu d’intérêt : les consulter au bon moment, sans les surcharger', 'High power, low interest: consult them at the right time, without overloading them'),
+      prompt: bi('Beaucoup de pouvoir, peu d’intérêt :\nles consulter au bon moment, sans les surcharger', 'High power, low interest:\nconsult them at the right time, without overloading them'),
       color: 'orange',
     },
     {
@@ -169,7 +169,7 @@ const matricePouvoirInteret: TemplateDefinition = {
       w: 930,
       h: 430,
       label: bi('Gérer de près', 'Manage closely'),
-      prompt: bi('Beaucoup de pouvoir et d’intérêt : les associer étroitement aux décisions', 'High power and interest: involve them closely in decisions'),
+      prompt: bi('Beaucoup de pouvoir et d’intérêt :\nles associer étroitement aux décisions', 'High power, high interest:\ninvolve them closely in decisions'),
       color: 'light-red',
     },
     {
@@ -180,7 +180,7 @@ const matricePouvoirInteret: TemplateDefinition = {
       w: 930,
       h: 430,
       label: bi('Surveiller', 'Monitor'),
-      prompt: bi('Peu de pouvoir, peu d’intérêt : garder un œil, avec un effort minimal', 'Low power, low interest: keep an eye on them, with minimal effort'),
+      prompt: bi('Peu de pouvoir, peu d’intérêt :\ngarder un œil, avec un effort minimal', 'Low power, low interest:\nkeep an eye on them, with minimal effort'),
       color: 'grey',
     },
     {
@@ -191,7 +191,7 @@ const matricePouvoirInteret: TemplateDefinition = {
       w: 930,
       h: 430,
       label: bi('Tenir informés', 'Keep informed'),
-      prompt: bi('Peu de pouvoir, beaucoup d’intérêt : les informer régulièrement, ce sont souvent des alliés', 'Low power, high interest: keep them informed, they are often allies'),
+      prompt: bi('Peu de pouvoir, beaucoup d’intérêt :\nles informer régulièrement, ce sont souvent des alliés', 'Low power, high interest:\nkeep them informed, they are often allies'),
       color: 'light-blue',
     },
   ],
@@ -235,7 +235,7 @@ const arbreAProblemes: TemplateDefinition = {
       w: 500,
       h: 230,
       label: bi('Problème central', 'Central problem'),
-      prompt: bi('Formulé pour laisser plusieurs solutions possibles', 'Worded so that several solutions remain possible'),
+      prompt: bi('Formulé pour que plusieurs\nsolutions restent possibles', 'Worded so that several\nsolutions remain possible'),
       color: 'light-red',
       room: ROOM.word,
     },
@@ -295,7 +295,7 @@ const arbreAProblemes: TemplateDefinition = {
       w: 500,
       h: 230,
       label: bi('Objectif', 'Objective'),
-      prompt: bi('Le problème central, retourné en situation souhaitée', 'The central problem, turned into the desired situation'),
+      prompt: bi('Le problème central,\nretourné en situation souhaitée', 'The central problem,\nturned into the desired situation'),
       color: 'green',
       room: ROOM.word,
     },
@@ -315,17 +315,17 @@ const arbreAProblemes: TemplateDefinition = {
   texts: [
     {
       key: 'consigne',
-      x: 1080,
-      y: 380,
-      w: 240,
-      text: bi('Retournez l’arbre : chaque élément à gauche a son pendant à droite.', 'Turn the tree around: each item on the left has its counterpart on the right.'),
+      x: 1070,
+      y: 745,
+      w: 260,
+      text: bi('Retournez l’arbre :\nchaque élément\na son pendant\nà droite.', 'Turn the tree around:\neach item has\nits counterpart\non the right.'),
       size: 'm',
       align: 'middle',
     },
   ],
   notes: [
     { key: 'exemple-effet', x: 700, y: 320, text: bi('Des aînés isolés chez eux', 'Older people isolated at home'), color: 'yellow', zone: 'effets' },
-    { key: 'exemple-cause', x: 250, y: 1060, text: bi('Peu de transports le soir', 'Few buses in the evening'), color: 'yellow', zone: 'causes-principales' },
+    { key: 'exemple-cause', x: 250, y: 1060, text: bi('Plus de bus après 20\u00a0h', 'No buses after 8 pm'), color: 'yellow', zone: 'causes-principales' },
   ],
 }
 
@@ -351,7 +351,7 @@ const conditionsDemarrage: TemplateDefinition = {
       w: 620,
       h: 700,
       label: bi('Des champions influents', 'Influential champions'),
-      prompt: bi('Qui peut réunir les acteurs et porter la démarche dans la durée ?', 'Who can bring the actors together and carry the effort over time?'),
+      prompt: bi('Qui peut réunir les acteurs\net porter la démarche dans la durée ?', 'Who can bring the actors together\nand carry the effort over time?'),
       color: 'light-blue',
     },
     {
@@ -362,7 +362,7 @@ const conditionsDemarrage: TemplateDefinition = {
       w: 620,
       h: 700,
       label: bi('Un sentiment d’urgence partagé', 'A shared sense of urgency'),
-      prompt: bi('Pourquoi agir maintenant ? Qu’est-ce qui rend le statu quo intenable ?', 'Why act now? What makes the status quo untenable?'),
+      prompt: bi('Pourquoi agir maintenant ?\nQu’est-ce qui rend le statu quo intenable ?', 'Why act now?\nWhat makes the status quo untenable?'),
       color: 'light-red',
     },
     {
@@ -373,7 +373,7 @@ const conditionsDemarrage: TemplateDefinition = {
       w: 620,
       h: 700,
       label: bi('Des ressources pour durer', 'Resources to last'),
-      prompt: bi('Financements, temps, compétences : de quoi tenir plusieurs années ?', 'Funding, time, skills: enough to last several years?'),
+      prompt: bi('Financements, temps, compétences :\nde quoi tenir plusieurs années ?', 'Funding, time, skills:\nenough to last several years?'),
       color: 'light-green',
     },
     {
@@ -385,8 +385,8 @@ const conditionsDemarrage: TemplateDefinition = {
       h: 180,
       label: bi('Sommes-nous prêts ?', 'Are we ready?'),
       prompt: bi(
-        'Pour chaque condition : réunie, en chemin ou à construire ? Que reste-t-il à faire ?',
-        'For each condition: met, on its way or still to build? What is left to do?',
+        'Pour chaque condition : réunie, en chemin ou à construire ?\nQue reste-t-il à faire ?',
+        'For each condition: met, on its way or still to build?\nWhat is left to do?',
       ),
       color: 'yellow',
       textWidth: 900,
@@ -394,8 +394,9 @@ const conditionsDemarrage: TemplateDefinition = {
     },
   ],
   notes: [
-    { key: 'exemple-champion', x: 40, y: 420, text: bi('L’adjointe à l’emploi de la Ville', 'The city’s deputy mayor for employment'), color: 'yellow', zone: 'champions' },
+    { key: 'exemple-champion', x: 40, y: 420, text: bi('L’adjointe à l’emploi', 'The deputy mayor for jobs'), color: 'yellow', zone: 'champions' },
     { key: 'exemple-urgence', x: 690, y: 420, text: bi('Des listes d’attente qui s’allongent', 'Waiting lists that keep growing'), color: 'yellow', zone: 'urgence' },
+    { key: 'exemple-ressources', x: 1340, y: 420, text: bi('Une fondation engagée sur trois ans', 'A foundation committed for three years'), color: 'yellow', zone: 'ressources' },
   ],
 }
 

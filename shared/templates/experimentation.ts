@@ -216,8 +216,8 @@ const gouvernance: TemplateDefinition = {
     { key: 'charte', shape: 'rectangle', x: 1470, y: 180, w: 930, h: 1170, label: bi('Charte de coopération', 'Cooperation charter'), color: 'light-green', room: ROOM.none },
     { ...charterCell('raison-etre', 1485, 265, 900, bi('Raison d’être', 'Purpose'), bi('Qu’est-ce qui nous rassemble ?', 'What brings us together?')) },
     charterCell('roles', 1485, 625, 445, bi('Rôles', 'Roles'), bi('Qui décide de quoi ?', 'Who decides what?')),
-    charterCell('decisions', 1940, 625, 445, bi('Décisions', 'Decisions'), bi('Comment décidons-nous ? Consentement, vote, consensus…', 'How do we decide? Consent, vote, consensus…')),
-    charterCell('desaccords', 1485, 985, 445, bi('Désaccords', 'Disagreements'), bi('Comment traitons-nous les conflits ?', 'How do we handle conflicts?')),
+    charterCell('decisions', 1940, 625, 445, bi('Décisions', 'Decisions'), bi('Comment décidons-nous ?\nConsentement, vote, consensus…', 'How do we decide?\nConsent, vote, consensus…')),
+    charterCell('desaccords', 1485, 985, 445, bi('Désaccords', 'Disagreements'), bi('Comment gérons-nous\nles conflits ?', 'How do we handle\nconflicts?')),
     charterCell('accueil', 1940, 985, 445, bi('Accueil', 'Welcoming'), bi('Comment accueillons-nous les nouveaux venus ?', 'How do we include newcomers?')),
   ],
   arrows: Array.from({ length: 5 }, (_, i) => guide(`ligne-${i + 1}`, 15, 1415, Math.round(RACI_ROWS_TOP + i * RACI_ROW_H))),
@@ -228,20 +228,24 @@ const gouvernance: TemplateDefinition = {
 // Maturité coopérative: five blocks (rows) × four levels (columns); one dot per person per block.
 
 const LEVEL_TOP = 180
+const LEVEL_X = 700
+const LEVEL_W = 285
+const LEVEL_GAP = 15
+const LEVELS_RIGHT = LEVEL_X + 4 * LEVEL_W + 3 * LEVEL_GAP
 const LEVEL_BOTTOM = 1330
 const BLOCK_TOP = 345
 const BLOCK_H = 189
 const BLOCK_GAP = 10
 const LEVELS: { key: string; label: Bilingual; prompt: Bilingual; color: TemplateZone['color'] }[] = [
-  { key: 'niveau-1', label: bi('1 · Découverte', '1 · Discovery'), prompt: bi('On se connaît, on échange', 'Getting to know each other'), color: 'yellow' },
+  { key: 'niveau-1', label: bi('1 · Découverte', '1 · Discovery'), prompt: bi('On se connaît,\non échange', 'Getting to know\neach other'), color: 'yellow' },
   { key: 'niveau-2', label: bi('2 · Essais', '2 · Trials'), prompt: bi('Premières actions communes', 'First joint actions'), color: 'light-green' },
-  { key: 'niveau-3', label: bi('3 · Structuration', '3 · Structuring'), prompt: bi('Des règles et des moyens partagés', 'Shared rules and means'), color: 'green' },
-  { key: 'niveau-4', label: bi('4 · Coopération mûre', '4 · Mature cooperation'), prompt: bi('Un collectif qui se pilote lui-même', 'A self-steering collective'), color: 'light-blue' },
+  { key: 'niveau-3', label: bi('3 · Structuration', '3 · Structuring'), prompt: bi('Des règles et des\nmoyens partagés', 'Shared rules\nand means'), color: 'green' },
+  { key: 'niveau-4', label: bi('4 · Maturité', '4 · Maturity'), prompt: bi('Un collectif qui se pilote lui-même', 'A self-steering collective'), color: 'light-blue' },
 ]
 const BLOCKS: Cell[] = [
-  { key: 'raisons', label: bi('Raisons d’agir ensemble', 'Reasons for acting together'), prompt: bi('Pourquoi coopérons-nous ? Qu’y gagne chacun, qu’y gagnons-nous ensemble ?', 'Why do we cooperate? What does each gain, what do we gain together?') },
-  { key: 'actions', label: bi('Actions menées ensemble', 'Actions tried together'), prompt: bi('Quels types d’actions avons-nous déjà tentés à plusieurs ?', 'What kinds of actions have we already tried together?') },
-  { key: 'flux', label: bi('Flux et dynamiques économiques', 'Economic flows and dynamics'), prompt: bi('Quels échanges d’argent, de moyens, de services entre nous ?', 'What exchanges of money, means, services between us?') },
+  { key: 'raisons', label: bi('Raisons d’agir ensemble', 'Reasons for acting together'), prompt: bi('Pourquoi coopérons-nous ?\nQu’y gagne chacun, qu’y gagnons-nous ensemble ?', 'Why do we cooperate?\nWhat does each gain, what do we gain together?') },
+  { key: 'actions', label: bi('Actions menées ensemble', 'Actions tried together'), prompt: bi('Quels types d’actions avons-nous\ndéjà tentés à plusieurs ?', 'What kinds of actions\nhave we already tried together?') },
+  { key: 'flux', label: bi('Flux et dynamiques économiques', 'Economic flows and dynamics'), prompt: bi('Quels échanges d’argent, de moyens,\nde services entre nous ?', 'What exchanges of money, means,\nservices between us?') },
   { key: 'animation', label: bi('Animation et organisation', 'Animation and organisation'), prompt: bi('Qui anime ? Comment nous organisons-nous ?', 'Who leads? How do we organise?') },
   { key: 'vitalite', label: bi('Vitalité du processus coopératif', 'Vitality of the cooperative process'), prompt: bi('L’envie, la confiance, l’énergie sont-elles là ?', 'Are the will, the trust, the energy there?') },
 ]
@@ -262,21 +266,21 @@ const maturiteCooperative: TemplateDefinition = {
       (block, i): TemplateZone => ({ ...block, shape: 'rectangle', x: 0, y: BLOCK_TOP + i * (BLOCK_H + BLOCK_GAP), w: 680, h: BLOCK_H, color: 'light-violet', room: ROOM.none, labelSize: 'm' }),
     ),
     ...LEVELS.map(
-      (level, i): TemplateZone => ({ ...level, shape: 'rectangle', x: 700 + i * 305, y: LEVEL_TOP, w: 290, h: LEVEL_BOTTOM - LEVEL_TOP, labelSize: 'm', room: ROOM.word }),
+      (level, i): TemplateZone => ({ ...level, shape: 'rectangle', x: LEVEL_X + i * (LEVEL_W + LEVEL_GAP), y: LEVEL_TOP, w: LEVEL_W, h: LEVEL_BOTTOM - LEVEL_TOP, labelSize: 'm', room: ROOM.word }),
     ),
     {
       key: 'discussion',
       shape: 'rectangle',
-      x: 1935,
+      x: LEVELS_RIGHT + 20,
       y: 180,
-      w: 465,
+      w: 2400 - LEVELS_RIGHT - 20,
       h: 1150,
       label: bi('Ce que nous en retenons', 'What we take from it'),
-      prompt: bi('Où nos regards se rejoignent-ils ? Où divergent-ils ? Quel prochain pas ?', 'Where do our views meet? Where do they differ? What next step?'),
+      prompt: bi('Où nos regards se rejoignent-ils ?\nOù divergent-ils ?\nQuel prochain pas ?', 'Where do our views meet?\nWhere do they differ?\nWhat next step?'),
       color: 'orange',
     },
   ],
-  arrows: Array.from({ length: 5 }, (_, i) => guide(`ligne-${i + 1}`, 700, 1905, i === 0 ? BLOCK_TOP - BLOCK_GAP / 2 : BLOCK_TOP + i * (BLOCK_H + BLOCK_GAP) - BLOCK_GAP / 2)),
+  arrows: Array.from({ length: 5 }, (_, i) => guide(`ligne-${i + 1}`, LEVEL_X, LEVELS_RIGHT, i === 0 ? BLOCK_TOP - BLOCK_GAP / 2 : BLOCK_TOP + i * (BLOCK_H + BLOCK_GAP) - BLOCK_GAP / 2)),
   texts: [
     {
       key: 'consigne',
@@ -290,13 +294,29 @@ const maturiteCooperative: TemplateDefinition = {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stratégie de financement (modèle socio-économique): three columns and a calendar of asks.
+// Stratégie de financement (modèle socio-économique): three columns of three stacked cells (text
+// on the left, notes on the right), and a calendar of asks.
 
 const FUND_TOP = 180
-const FUND_H = 810
+const FUND_H = 850
+const FUND_CELL_TOP = 300
+const FUND_CELL_H = 228
 const fundColumn = (key: string, x: number, label: Bilingual, prompt: Bilingual, color: TemplateZone['color']): TemplateZone => ({ key, shape: 'rectangle', x, y: FUND_TOP, w: 780, h: FUND_H, label, prompt, color })
 const fundCells = (parent: string, x: number, items: Cell[], color: TemplateZone['color']): TemplateZone[] =>
-  items.map((item, i) => ({ ...item, shape: 'rectangle', x: x + 15 + i * 255, y: 300, w: 240, h: 675, parent, color, fill: 'semi', labelSize: 'm' }))
+  items.map((item, i) => ({
+    ...item,
+    shape: 'rectangle',
+    x: x + 15,
+    y: FUND_CELL_TOP + i * (FUND_CELL_H + 15),
+    w: 750,
+    h: FUND_CELL_H,
+    parent,
+    color,
+    fill: 'semi',
+    labelSize: 'm',
+    textWidth: 380,
+  }))
+const CALENDAR_TOP = FUND_TOP + FUND_H + 20
 
 const strategieFinancement: TemplateDefinition = {
   id: 'strategie-financement',
@@ -308,16 +328,16 @@ const strategieFinancement: TemplateDefinition = {
     'The project’s socio-economic model: the human wealth, the financial resources and the alliances that keep it alive, then the calendar of funding asks.',
   ),
   width: 2400,
-  height: 1310,
+  height: 1350,
   zones: [
     fundColumn('richesse-humaine', 0, bi('Richesse humaine', 'Human wealth'), bi('Qui donne de son temps et de ses compétences ?', 'Who gives time and skills?'), 'light-green'),
     ...fundCells(
       'richesse-humaine',
       0,
       [
-        { key: 'benevoles', label: bi('Bénévoles', 'Volunteers'), prompt: bi('Combien, pour quelles missions ?', 'How many, for which tasks?') },
-        { key: 'salaries', label: bi('Salariés', 'Employees'), prompt: bi('Quels postes, financés comment ?', 'Which jobs, funded how?') },
-        { key: 'service-civique', label: bi('Service civique', 'Civic service'), prompt: bi('Quelles missions pour les jeunes volontaires ?', 'Which tasks for young volunteers?') },
+        { key: 'benevoles', label: bi('Bénévoles', 'Volunteers'), prompt: bi('Combien,\npour quelles missions ?', 'How many,\nfor which tasks?') },
+        { key: 'salaries', label: bi('Salariés', 'Employees'), prompt: bi('Quels postes,\nfinancés comment ?', 'Which jobs,\nfunded how?') },
+        { key: 'service-civique', label: bi('Service civique', 'Civic service'), prompt: bi('Quelles missions\npour les jeunes volontaires ?', 'Which tasks\nfor young volunteers?') },
       ],
       'green',
     ),
@@ -326,22 +346,32 @@ const strategieFinancement: TemplateDefinition = {
       'ressources-financieres',
       810,
       [
-        { key: 'public', label: bi('Public', 'Public'), prompt: bi('Subventions, marchés, appels à projets', 'Grants, contracts, calls for projects') },
-        { key: 'prive', label: bi('Privé', 'Private'), prompt: bi('Fondations, mécénat, finance solidaire', 'Foundations, sponsorship, social finance') },
-        { key: 'recettes', label: bi('Recettes d’activité', 'Earned income'), prompt: bi('Ventes, prestations, cotisations', 'Sales, services, membership fees') },
+        { key: 'public', label: bi('Public', 'Public'), prompt: bi('Subventions, marchés,\nappels à projets', 'Grants, contracts,\ncalls for projects') },
+        { key: 'prive', label: bi('Privé', 'Private'), prompt: bi('Fondations, mécénat,\nfinance solidaire', 'Foundations, sponsorship,\nsocial finance') },
+        { key: 'recettes', label: bi('Recettes d’activité', 'Earned income'), prompt: bi('Ventes, prestations,\ncotisations', 'Sales, services,\nmembership fees') },
       ],
       'orange',
     ),
-    fundColumn('alliances', 1620, bi('Alliances', 'Alliances'), bi('Quels partenaires apportent réseau, lieux, compétences ou crédibilité ?', 'Which partners bring networks, places, skills or credibility?'), 'light-blue'),
+    fundColumn('alliances', 1620, bi('Alliances', 'Alliances'), bi('Qui nous apporte réseau, lieux, compétences ou crédibilité ?', 'Who brings us networks, places, skills or credibility?'), 'light-blue'),
+    ...fundCells(
+      'alliances',
+      1620,
+      [
+        { key: 'reseaux', label: bi('Réseaux et associations', 'Networks and associations'), prompt: bi('Qui nous relaie, nous conseille,\nnous ouvre des portes ?', 'Who spreads the word,\nadvises us, opens doors?') },
+        { key: 'entreprises', label: bi('Entreprises', 'Companies'), prompt: bi('Quels apports en compétences,\nen matériel, en lieux ?', 'What skills, equipment\nor premises can they bring?') },
+        { key: 'collectivites', label: bi('Collectivités', 'Local authorities'), prompt: bi('Au-delà des subventions :\nlieux, relais, légitimité ?', 'Beyond grants: premises,\noutreach, legitimacy?') },
+      ],
+      'blue',
+    ),
     {
       key: 'calendrier',
       shape: 'rectangle',
       x: 0,
-      y: 1010,
+      y: CALENDAR_TOP,
       w: 2400,
       h: 290,
-      label: bi('Calendrier des demandes', 'Calendar of funding asks'),
-      prompt: bi('Qui demande quoi, à qui, pour quand ?', 'Who asks whom for what, by when?'),
+      label: bi('Calendrier\ndes demandes', 'Calendar of\nfunding asks'),
+      prompt: bi('Qui demande quoi, à qui,\npour quand ?', 'Who asks whom\nfor what, by when?'),
       color: 'light-violet',
       textWidth: 300,
     },
@@ -351,7 +381,7 @@ const strategieFinancement: TemplateDefinition = {
         key: `semestre-${i + 1}`,
         shape: 'rectangle',
         x: 340 + i * 340,
-        y: 1022,
+        y: CALENDAR_TOP + 12,
         w: 330,
         h: 266,
         parent: 'calendrier',
@@ -362,7 +392,7 @@ const strategieFinancement: TemplateDefinition = {
       }),
     ),
   ],
-  notes: [{ key: 'exemple-alliance', x: 1660, y: 420, text: bi('Un bailleur social prête un local', 'A social landlord lends premises'), color: 'yellow', zone: 'alliances' }],
+  notes: [{ key: 'exemple-alliance', x: 2050, y: FUND_CELL_TOP + 2 * (FUND_CELL_H + 15) + 14, text: bi('La mairie prête une salle chaque semaine', 'The town hall lends a room every week'), color: 'yellow', zone: 'collectivites' }],
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +411,8 @@ const evalColumn = (i: number, key: string, label: Bilingual, prompt: Bilingual)
   label,
   prompt,
   color: i === 0 ? 'light-red' : 'light-blue',
+  // A narrower margin than the default, so that every header holds on one line.
+  textBox: { x: i * (EVAL_COL_W + 12) + 14, y: 200, w: EVAL_COL_W - 28 },
 })
 
 const matriceEvaluation: TemplateDefinition = {
@@ -396,7 +428,7 @@ const matriceEvaluation: TemplateDefinition = {
   height: 1300,
   zones: [
     evalColumn(0, 'question', bi('Question évaluative', 'Evaluation question'), bi('Que voulons-nous savoir ?', 'What do we want to know?')),
-    evalColumn(1, 'criteres', bi('Critères', 'Criteria'), bi('À quoi jugerons-nous la réussite ?', 'How will we judge success?')),
+    evalColumn(1, 'criteres', bi('Critères', 'Criteria'), bi('À quoi jugerons-nous\nla réussite ?', 'How will we judge success?')),
     evalColumn(2, 'indicateurs', bi('Indicateurs', 'Indicators'), bi('Quels signes observables, chiffrés ou non ?', 'Which observable signs, in numbers or not?')),
     evalColumn(3, 'sources', bi('Sources de données', 'Data sources'), bi('Où trouver l’information ?', 'Where is the information?')),
     evalColumn(4, 'methode', bi('Méthode de collecte', 'Collection method'), bi('Entretiens, questionnaires, observation, ateliers…', 'Interviews, surveys, observation, workshops…')),
@@ -411,7 +443,7 @@ const matriceEvaluation: TemplateDefinition = {
       label: bi('Évaluation évolutive', 'Developmental evaluation'),
       prompt: bi('Quand et comment partageons-nous ce que nous apprenons, pour ajuster en continu ?', 'When and how do we share what we learn, to adjust as we go?'),
       color: 'light-green',
-      textWidth: 800,
+      textWidth: 1200,
     },
   ],
   arrows: Array.from({ length: 3 }, (_, i) => guide(`ligne-${i + 1}`, 0, 2400, EVAL_ROWS_TOP + i * EVAL_ROW_H)),
