@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { DeliveryRecorder } from './deliveryRecorder'
 import { LoadClient, type ClientEvents } from './loadClient'
@@ -94,6 +94,8 @@ function startAwarenessRenewal(): void {
 }
 
 let loadElu: ReturnType<typeof performance.eventLoopUtilization> | null = null
+/** Event-loop delay of this worker during the window: the clients' own stalls. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
 
 /** Every writer writes `writesPerWriter` times at `hz`, writers spread evenly over a period. */
 function runWriters(startAtUs: number): void {
@@ -101,6 +103,8 @@ function runWriters(startAtUs: number): void {
   const n = writers.length
   const offsets = writers.map((_, i) => ((i + init.workerIndex / init.workers) / n) * periodUs)
   const lagMs: number[] = []
+  /** Worst lag per second of the run, ms. */
+  const lagTimeline: number[] = []
   let round = 0
   let i = 0
   let lastWriteUs = 0
@@ -114,13 +118,15 @@ function runWriters(startAtUs: number): void {
       lastWriteUs = sentUs
       recorder.sent[recorder.localWriter(writer.setup.writerId!)] = round + 1
       lagMs.push(lateMs)
+      const second = Math.floor((sentUs - startAtUs) / 1e6)
+      if (second >= 0) lagTimeline[second] = Math.max(lagTimeline[second] ?? 0, Math.round(lateMs))
       if (++i === n) {
         i = 0
         round++
       }
     }
     if (round >= init.writesPerWriter || n === 0) {
-      post({ type: 'writesDone', lastWriteUs, lagMs })
+      post({ type: 'writesDone', lastWriteUs, lagMs, lagTimeline: Array.from(lagTimeline, (v) => v ?? 0) })
       return
     }
     setTimeout(tick, Math.max(0, (due() - nowUs()) / 1000))
@@ -130,6 +136,7 @@ function runWriters(startAtUs: number): void {
 
 function report(): void {
   recorder.counting = false
+  loopDelay.disable()
   const elu = loadElu ? performance.eventLoopUtilization(loadElu).utilization : 0
   const latencies = recorder.latencySamples()
   const fanout = recorder.fanoutSamples()
@@ -147,6 +154,7 @@ function report(): void {
       latenciesUs: latencies,
       fanoutCompleteUs: fanout.complete,
       completeWrites: fanout.completeWrites,
+      lostWrites: fanout.lostWrites,
       delivered: recorder.delivered,
       expected: recorder.expected,
       writesSent: recorder.writesSent,
@@ -154,9 +162,12 @@ function report(): void {
       foreign: recorder.foreign,
       failures,
       loadElu: elu,
+      loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       messagesIn,
       bytesIn,
       maxBufferedAmount,
+      writersWithPendingUpdates: writers.filter((w) => w.hasPendingUpdates).length,
+      pendingAfterApply: writers.reduce((n, w) => n + w.pendingAfterApply, 0),
     },
     [latencies.buffer as ArrayBuffer, fanout.complete.buffer as ArrayBuffer],
   )
@@ -178,6 +189,8 @@ port.on('message', (msg: ToWorker) => {
       case 'start':
         recorder.counting = true
         loadElu = performance.eventLoopUtilization()
+        loopDelay.reset()
+        loopDelay.enable()
         runWriters(msg.startAtUs)
         break
       case 'collect':

@@ -28,6 +28,14 @@ export interface BenchConfig {
   /** Clients re-announce their awareness state this often, as y-protocols clients do (15 s). */
   awarenessRenewMs: number
   servers: ServerId[]
+  /** How TypeScript servers run: through tsx (default) or bundled by esbuild, plain node. */
+  runtime: 'tsx' | 'bundle'
+  /** Each server is run this many times (servers interleaved); the quietest run is reported. */
+  rounds: number
+  /** Before each run, wait until other processes use less than this % of a core… */
+  quietPct: number
+  /** …for at most this long. */
+  quietWaitMs: number
   /** Where raw results go; quick runs write to .tmp/ (git-ignored) and leave BENCHMARKS.md alone. */
   resultsFile: string
   /** Whether BENCHMARKS.md is rewritten (between its result markers). */
@@ -56,6 +64,12 @@ function num(name: string, fallback: number, min: number, max: number): number {
   return value
 }
 
+function runtime(): 'tsx' | 'bundle' {
+  const raw = process.env.BENCH_RUNTIME?.trim() || 'tsx'
+  if (raw !== 'tsx' && raw !== 'bundle') throw new Error(`BENCH_RUNTIME must be "tsx" or "bundle", got "${raw}"`)
+  return raw
+}
+
 export function loadBenchConfig(): BenchConfig {
   const boards = int('BENCH_BOARDS', 60, 1, 10_000)
   const clientsPerBoard = int('BENCH_CLIENTS', 20, 2, 1000)
@@ -70,7 +84,9 @@ export function loadBenchConfig(): BenchConfig {
   }
   const isFullLoad =
     boards === 60 && clientsPerBoard === 20 && writersPerBoard === 3 && hz === 10 && seconds === 15 && recordBytes === 400
-  const writeReport = process.env.BENCH_WRITE_REPORT ? process.env.BENCH_WRITE_REPORT === '1' : isFullLoad && servers.length === SERVER_IDS.length
+  const writeReport = process.env.BENCH_WRITE_REPORT
+    ? process.env.BENCH_WRITE_REPORT === '1'
+    : isFullLoad && servers.length === SERVER_IDS.length && (process.env.BENCH_RUNTIME ?? 'tsx') === 'tsx' && (process.env.BENCH_WORKERS ?? '1') === '1'
   return {
     boards,
     clientsPerBoard,
@@ -84,6 +100,10 @@ export function loadBenchConfig(): BenchConfig {
     connectConcurrency: int('BENCH_CONNECT_CONCURRENCY', 50, 1, 10_000),
     awarenessRenewMs: int('BENCH_AWARENESS_RENEW_MS', 15_000, 0, 3_600_000),
     servers: servers as ServerId[],
+    runtime: runtime(),
+    rounds: int('BENCH_ROUNDS', 1, 1, 100),
+    quietPct: num('BENCH_QUIET_PCT', 20, 0, 10_000),
+    quietWaitMs: int('BENCH_QUIET_WAIT_S', 180, 0, 86_400) * 1000,
     resultsFile: process.env.BENCH_OUT?.trim() || (writeReport ? 'bench/results.json' : '.tmp/bench-results-quick.json'),
     writeReport,
     isFullLoad,

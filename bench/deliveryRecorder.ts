@@ -97,17 +97,19 @@ export class DeliveryRecorder {
 
   /**
    * For every write that reached all its readers: time until the last one had it, µs.
-   * Also how many sent writes reached everyone.
+   * Also how many sent writes reached everyone, and how many reached no one.
    */
-  fanoutSamples(): { complete: Float64Array; completeWrites: number } {
+  fanoutSamples(): { complete: Float64Array; completeWrites: number; lostWrites: number } {
     const { writersPerBoard, clientsPerBoard, writesPerWriter, boards } = this.shape
     const out: number[] = []
+    let lost = 0
     for (let w = 0; w < boards * writersPerBoard; w++) {
       for (let seq = 0; seq < this.sent[w]!; seq++) {
         const i = w * writesPerWriter + seq
         if (this.fanoutCount[i] === clientsPerBoard - 1) out.push(this.fanoutMaxUs[i]!)
+        else if (this.fanoutCount[i] === 0) lost++
       }
     }
-    return { complete: Float64Array.from(out), completeWrites: out.length }
+    return { complete: Float64Array.from(out), completeWrites: out.length, lostWrites: lost }
   }
 }

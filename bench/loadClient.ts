@@ -49,6 +49,8 @@ export class LoadClient {
   openUs = 0
   syncedUs = 0
   messagesIn = 0
+  /** Updates after which the writer's doc still waited for missing dependencies. */
+  pendingAfterApply = 0
   bytesIn = 0
 
   constructor(
@@ -145,7 +147,10 @@ export class LoadClient {
           return
         }
         if (msg.sub === 1 || msg.sub === 2) {
-          if (this.doc) Y.applyUpdate(this.doc, data.subarray(msg.payloadStart, msg.payloadEnd), REMOTE)
+          if (this.doc) {
+            Y.applyUpdate(this.doc, data.subarray(msg.payloadStart, msg.payloadEnd), REMOTE)
+            if (this.hasPendingUpdates) this.pendingAfterApply++
+          }
           if (msg.sub === 1) this.gotStep2 = true
           scanMarkers(data.subarray(0, msg.payloadEnd), msg.payloadStart, (writer, seq, sentUs) =>
             this.events.onMarker(this, writer, seq, sentUs, arrivalUs),
@@ -184,6 +189,11 @@ export class LoadClient {
     const sentUs = nowUs()
     this.map.set(this.key, makeRecord(this.setup.writerId, seq, sentUs, this.setup.recordBytes))
     return sentUs
+  }
+
+  /** A writer whose document waits for updates it never got (it did not converge). */
+  get hasPendingUpdates(): boolean {
+    return this.doc !== null && (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null)
   }
 
   get bufferedAmount(): number {

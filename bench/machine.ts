@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 
@@ -9,6 +10,18 @@ export interface MachineFacts {
   node: string
   os: string
   date: string
+  /** Commit of the repository, "+dirty" when server/ or shared/ had uncommitted changes. */
+  commit: string
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared'], { encoding: 'utf8' }).trim() !== ''
+    return dirty ? `${head}+dirty` : head
+  } catch {
+    return 'unknown'
+  }
 }
 
 export function machineFacts(): MachineFacts {
@@ -28,5 +41,6 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
+    commit: gitCommit(),
   }
 }

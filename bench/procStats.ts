@@ -26,6 +26,15 @@ export function cpuSeconds(pid: number | 'self'): number {
   return (utime + stime) / ticksPerSecond()
 }
 
+/** Busy CPU seconds of the whole machine (all cores, all processes), from /proc/stat. */
+export function machineBusySeconds(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice
+  const f = line.trim().split(/\s+/).slice(1).map(Number)
+  const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!
+  return busy / ticksPerSecond()
+}
+
 export interface MemoryStats {
   /** Resident set now, KiB. */
   rssKiB: number

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { writesPerWriter, type BenchConfig } from './config'
 import { nowUs } from './marker'
-import { cpuSeconds, directoryBytes, memory } from './procStats'
+import { cpuSeconds, directoryBytes, machineBusySeconds, memory } from './procStats'
 import type { BenchTarget } from './servers/BenchTarget'
 import { freePort, tail, type ServerProcess } from './servers/serverProcess'
 import { concat, round, roundSummary, summarize, type Summary } from './stats'
@@ -42,11 +42,21 @@ export interface TargetResult {
     /** Per write that reached every reader: write sent → the last reader had it. */
     fanoutCompleteMs: Summary
     writesReachingEveryone: number
+    /** Writes sent that reached no reader at all (e.g. superseded before being relayed). */
+    writesReachingNoOne: number
     /** How late writes left compared with their schedule: client-side health. */
     writeLagMs: Summary
     /** Event-loop utilisation of each client worker during the window (1 = saturated). */
     clientWorkerElu: number[]
+    /** Event-loop delay of each client worker during the window: p99 / max, ms. */
+    clientWorkerLoopDelayMs: { p99: number; max: number }[]
+    /** Worst write lag per second, per worker, ms. */
+    writeLagTimelineMs: number[][]
     messagesReceived: number
+    /** Writers whose Y.Doc ended with updates it could not apply: must be 0. */
+    writersWithPendingUpdates: number
+    /** Updates a writer received before their dependencies (even if resolved later). */
+    updatesAppliedOutOfOrder: number
     bytesReceived: number
   }
   server: {
@@ -60,6 +70,8 @@ export interface TargetResult {
     cpuLoadPctOfCore: number
     /** utime + stime from process start until the clients had all closed (before shutdown). */
     cpuTotalSeconds: number
+    /** Resident memory once started, before any board or client. */
+    rssAtReadyMiB: number
     /** VmHWM: peak resident memory over the whole run. */
     peakRssMiB: number
     rssAfterLoadMiB: number
@@ -70,10 +82,22 @@ export interface TargetResult {
   }
   /** The benchmark process (clients + orchestration) during the load window. */
   clientProcess: { cpuLoadSeconds: number; cpuLoadPctOfCore: number }
+  /**
+   * CPU used during the load window by everything else on the machine (neither the server nor
+   * the benchmark), % of one core: noise. Above ~10 % the run was disturbed.
+   */
+  otherProcessesPctOfCore: number
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const MiB = (kib: number) => round(kib / 1024, 1)
+
+/**
+ * Worker threads do not inherit tsx's loader on Node 20: the worker registers it, then loads
+ * the TypeScript entry.
+ */
+const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./clientWorker.ts', import.meta.url).href)}) })`
 
 class WorkerHandle {
   readonly worker: Worker
@@ -81,7 +105,7 @@ class WorkerHandle {
   private fatal: Error | null = null
 
   constructor(init: WorkerInit) {
-    this.worker = new Worker(new URL('./clientWorker.ts', import.meta.url), { workerData: init })
+    this.worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: init })
     this.worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'fatal') {
         this.fatal = new Error(`client worker ${init.workerIndex} failed: ${msg.message}`)
@@ -149,6 +173,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     server = await target.start({ port, dataDir, logDir })
     const pid = server.pid
     const cpuStartup = cpuSeconds(pid)
+    const rssAtReady = memory(pid).rssKiB
     log(`server pid ${pid} on port ${port}, data in ${dataDir}`)
 
     const boards = await target.prepareBoards(server, config.boards)
@@ -189,6 +214,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     // Load.
     const cpuLoadStart = cpuSeconds(pid)
     const selfCpuLoadStart = cpuSeconds('self')
+    const machineLoadStart = machineBusySeconds()
     const startAtUs = nowUs() + 100_000
     const timeline: number[] = []
     let lastSample = { cpu: cpuLoadStart, us: nowUs() }
@@ -208,6 +234,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     clearInterval(sampler)
     const cpuLoadEnd = cpuSeconds(pid)
     const selfCpuLoadEnd = cpuSeconds('self')
+    const machineLoadEnd = machineBusySeconds()
     const rssAfterLoad = memory(pid).rssKiB
     const windowSeconds = (loadEndUs - startAtUs) / 1e6
 
@@ -250,9 +277,14 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         latencyMs: roundSummary(latency),
         fanoutCompleteMs: roundSummary(summarize(concat(results.map((r) => r.fanoutCompleteUs)), 1 / 1000)),
         writesReachingEveryone: results.reduce((n, r) => n + r.completeWrites, 0),
+        writesReachingNoOne: results.reduce((n, r) => n + r.lostWrites, 0),
         writeLagMs: roundSummary(summarize(done.flatMap((d) => d.lagMs))),
         clientWorkerElu: results.map((r) => round(r.loadElu, 3)),
+        clientWorkerLoopDelayMs: results.map((r) => ({ p99: round(r.loopDelayMs.p99, 1), max: round(r.loopDelayMs.max, 1) })),
+        writeLagTimelineMs: done.map((d) => d.lagTimeline),
         messagesReceived: results.reduce((n, r) => n + r.messagesIn, 0),
+        writersWithPendingUpdates: results.reduce((n, r) => n + r.writersWithPendingUpdates, 0),
+        updatesAppliedOutOfOrder: results.reduce((n, r) => n + r.pendingAfterApply, 0),
         bytesReceived: results.reduce((n, r) => n + r.bytesIn, 0),
       },
       server: {
@@ -262,6 +294,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         cpuLoadSeconds: round(cpuLoadEnd - cpuLoadStart, 2),
         cpuLoadPctOfCore: round(((cpuLoadEnd - cpuLoadStart) / windowSeconds) * 100, 1),
         cpuTotalSeconds: round(cpuTotal, 2),
+        rssAtReadyMiB: MiB(rssAtReady),
         peakRssMiB: MiB(mem.hwmKiB),
         rssAfterLoadMiB: MiB(rssAfterLoad),
         cpuTimelinePct: timeline,
@@ -272,6 +305,10 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         cpuLoadSeconds: round(selfCpuLoadEnd - selfCpuLoadStart, 2),
         cpuLoadPctOfCore: round(((selfCpuLoadEnd - selfCpuLoadStart) / windowSeconds) * 100, 1),
       },
+      otherProcessesPctOfCore: round(
+        (Math.max(0, machineLoadEnd - machineLoadStart - (cpuLoadEnd - cpuLoadStart) - (selfCpuLoadEnd - selfCpuLoadStart)) / windowSeconds) * 100,
+        1,
+      ),
     }
     ok = true
     return result

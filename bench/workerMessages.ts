@@ -51,6 +51,8 @@ export interface WritesDoneReport {
   lastWriteUs: number
   /** How late writes left compared with their schedule, ms (client-side health). */
   lagMs: number[]
+  /** Worst lag in each second of the writing, ms. */
+  lagTimeline: number[]
 }
 
 export interface ResultsReport {
@@ -58,6 +60,8 @@ export interface ResultsReport {
   latenciesUs: Float64Array
   fanoutCompleteUs: Float64Array
   completeWrites: number
+  /** Writes sent that no reader received. */
+  lostWrites: number
   delivered: number
   expected: number
   writesSent: number
@@ -67,9 +71,15 @@ export interface ResultsReport {
   failures: string[]
   /** Event-loop utilisation of the worker from the first write to the end of the drain. */
   loadElu: number
+  /** Event-loop delay of the worker during the window (its own stalls), ms. */
+  loopDelayMs: { p50: number; p99: number; max: number }
   messagesIn: number
   bytesIn: number
   maxBufferedAmount: number
+  /** Writers whose Y.Doc holds updates it cannot apply (missing dependencies). */
+  writersWithPendingUpdates: number
+  /** Updates after which a writer's doc waited for missing dependencies (out-of-order delivery). */
+  pendingAfterApply: number
 }
 
 export type FromWorker =

@@ -1,5 +1,6 @@
 import type { BenchTarget } from './BenchTarget'
 import { spawnServer } from './serverProcess'
+import { tsEntryArgs } from './tsEntry'
 
 async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
@@ -21,9 +22,10 @@ export const fabriqueTarget: BenchTarget = {
   label: 'Fabrique',
   persistence: 'SQLite (better-sqlite3, WAL), every update stored before it is relayed',
   protocol: 'y-websocket',
-  start: ({ port, dataDir, logDir }) =>
+  start: async ({ port, dataDir, logDir }) =>
     spawnServer({
-      nodeArgs: ['--import', 'tsx', 'server/main.ts'],
+      // BENCH_FABRIQUE_ENTRY: an alternative entry, to A/B a server change without editing server/.
+      nodeArgs: await tsEntryArgs(process.env.BENCH_FABRIQUE_ENTRY?.trim() || 'server/main.ts'),
       env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       port,
       logDir,

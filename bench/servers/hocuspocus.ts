@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { BenchTarget } from './BenchTarget'
 import { spawnServer } from './serverProcess'
+import { tsEntryArgs } from './tsEntry'
 
 /**
  * Hocuspocus 3.4.4 with its SQLite extension (bench/servers/hocuspocusServer.ts). Documents
@@ -9,12 +10,12 @@ import { spawnServer } from './serverProcess'
  */
 export const hocuspocusTarget: BenchTarget = {
   id: 'hocuspocus',
-  label: 'Hocuspocus 3.4.4',
+  label: 'Hocuspocus 3.4.4 + SQLite',
   persistence: 'SQLite (@hocuspocus/extension-sqlite, sqlite3), whole document on a 2 s debounce (max 10 s)',
   protocol: 'hocuspocus',
-  start: ({ port, dataDir, logDir }) =>
+  start: async ({ port, dataDir, logDir }) =>
     spawnServer({
-      nodeArgs: ['--import', 'tsx', 'bench/servers/hocuspocusServer.ts'],
+      nodeArgs: await tsEntryArgs('bench/servers/hocuspocusServer.ts'),
       env: { PORT: String(port), HOST: '127.0.0.1', HOCUSPOCUS_DB: path.join(dataDir, 'hocuspocus.sqlite') },
       port,
       logDir,

@@ -43,7 +43,9 @@ export interface SpawnOptions {
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const logFile = path.join(options.logDir, 'server.log')
   const log = fs.openSync(logFile, 'a')
-  const child: ChildProcess = spawn(process.execPath, options.nodeArgs, {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=.tmp/prof" to profile the server.
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.trim().split(/\s+/) ?? []
+  const child: ChildProcess = spawn(process.execPath, [...extra, ...options.nodeArgs], {
     cwd: process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', log, log],

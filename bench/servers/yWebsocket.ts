@@ -9,7 +9,7 @@ import { spawnServer } from './serverProcess'
  */
 export const yWebsocketTarget: BenchTarget = {
   id: 'y-websocket',
-  label: 'y-websocket 2.1.0',
+  label: 'y-websocket 2.1.0 + LevelDB',
   persistence: 'LevelDB (y-leveldb 0.1.0), every update appended asynchronously',
   protocol: 'y-websocket',
   start: ({ port, dataDir, logDir }) =>
