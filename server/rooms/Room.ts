@@ -270,30 +270,32 @@ export class Room {
     const batch = this.incoming
     this.incoming = []
     if (batch.length === 0 || this.failed) return
-    let effective: Uint8Array | null = null
-    const captureUpdate = (update: Uint8Array) => {
-      effective = update
-    }
+    // What each update changed, with who sent it. Each update gets its own transaction: were a
+    // burst applied in one, a key set twice would have its first value garbage-collected
+    // before being relayed, and the other clients would never see that write.
+    const effective: Uint8Array[] = []
     const origins = new Set<Connection>()
-    this.doc.on('update', captureUpdate)
+    const capture = (update: Uint8Array, origin: unknown) => {
+      effective.push(update)
+      origins.add(origin as Connection)
+    }
+    this.doc.on('update', capture)
     try {
-      Y.transact(this.doc, () => {
-        for (const { update, origin } of batch) {
-          try {
-            Y.applyUpdate(this.doc, update, origin)
-            origins.add(origin)
-          } catch (err) {
-            this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
-            origin.close(CloseCode.malformedMessage, 'malformed update')
-          }
+      for (const { update, origin } of batch) {
+        try {
+          Y.applyUpdate(this.doc, update, origin)
+        } catch (err) {
+          this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
+          origin.close(CloseCode.malformedMessage, 'malformed update')
         }
-      })
+      }
     } finally {
-      this.doc.off('update', captureUpdate)
+      this.doc.off('update', capture)
     }
     // Nothing new (e.g. a reconnecting client's step 2 with what the server already had).
-    if (effective === null) return
-    const update: Uint8Array = effective
+    if (effective.length === 0) return
+    // Stored as one row, relayed as one message.
+    const update = effective.length === 1 ? effective[0]! : Y.mergeUpdates(effective)
     try {
       this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
       this.storedRows++

@@ -154,6 +154,25 @@ describe('Room: durability order', () => {
     expect(replay((await storage.loadUpdates(boardId)).updates).getMap('records').toJSON()).toEqual(room.doc.getMap('records').toJSON())
   })
 
+  it('relays every write of a burst, even two writes to the same key in one turn', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    a.socket.take()
+    b.socket.take()
+    a.send(updateMessage(a.edit((r) => r.set('shape:moving', { x: 'first-position' }))))
+    a.send(updateMessage(a.edit((r) => r.set('shape:moving', { x: 'second-position' }))))
+    await room.settle()
+    const toB = b.socket.take()
+    expect(toB.map((m) => m.type)).toEqual(['update'])
+    // Both values travel (a client applying it sees only the last, as it would one by one).
+    const bytes = Buffer.concat(ofType(toB, 'update').map((m) => Buffer.from(m.payload)))
+    expect(bytes.includes('first-position')).toBe(true)
+    expect(bytes.includes('second-position')).toBe(true)
+    applySyncMessages(b.doc, toB)
+    expect(b.doc.getMap('records').get('shape:moving')).toEqual({ x: 'second-position' })
+  })
+
   it('does not echo an update to its origin; every other connection gets it once', async () => {
     const { room } = await setup()
     const a = join(room)
