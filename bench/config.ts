@@ -28,7 +28,7 @@ export interface BenchConfig {
   /** Clients re-announce their awareness state this often, as y-protocols clients do (15 s). */
   awarenessRenewMs: number
   servers: ServerId[]
-  /** How TypeScript servers run: through tsx (default) or bundled by esbuild, plain node. */
+  /** How TypeScript bench scripts (Hocuspocus's) run: bundled by esbuild on plain node (default, as Fabrique's production build) or through tsx. */
   runtime: 'tsx' | 'bundle'
   /** Each server is run this many times (servers interleaved); the quietest run is reported. */
   rounds: number
@@ -65,7 +65,7 @@ function num(name: string, fallback: number, min: number, max: number): number {
 }
 
 function runtime(): 'tsx' | 'bundle' {
-  const raw = process.env.BENCH_RUNTIME?.trim() || 'tsx'
+  const raw = process.env.BENCH_RUNTIME?.trim() || 'bundle'
   if (raw !== 'tsx' && raw !== 'bundle') throw new Error(`BENCH_RUNTIME must be "tsx" or "bundle", got "${raw}"`)
   return raw
 }
@@ -86,7 +86,7 @@ export function loadBenchConfig(): BenchConfig {
     boards === 60 && clientsPerBoard === 20 && writersPerBoard === 3 && hz === 10 && seconds === 15 && recordBytes === 400
   const writeReport = process.env.BENCH_WRITE_REPORT
     ? process.env.BENCH_WRITE_REPORT === '1'
-    : isFullLoad && servers.length === SERVER_IDS.length && (process.env.BENCH_RUNTIME ?? 'tsx') === 'tsx' && (process.env.BENCH_WORKERS ?? '1') === '1'
+    : isFullLoad && servers.length === SERVER_IDS.length && (process.env.BENCH_RUNTIME ?? 'bundle') === 'bundle' && (process.env.BENCH_WORKERS ?? '1') === '1'
   return {
     boards,
     clientsPerBoard,

@@ -91,7 +91,7 @@ export function resultsSection(all: BenchResults): string {
       `Node ${machine.node}, ${machine.os}${machine.commit ? `, commit ${machine.commit}` : ''}. Load: ${config.boards} boards × ${config.clientsPerBoard} clients (${clients} WebSockets), ` +
       `${config.writersPerBoard} writers per board × ${config.hz} Hz × ${config.seconds} s, ${config.recordBytes}-byte records, ` +
       `${config.drainMs / 1000} s drain, ${config.workers} client worker thread${config.workers > 1 ? 's' : ''}; ` +
-      `TypeScript servers run ${config.runtime === 'tsx' ? 'through tsx (`node --import tsx`)' : 'as esbuild bundles on plain node'}` +
+      `Fabrique runs its production build (\`npm run build\` → \`node dist/server/main.js\`), the Hocuspocus script ${config.runtime === 'tsx' ? 'through tsx (`node --import tsx`)' : 'as an esbuild bundle on plain node'}` +
       (config.rounds > 1 ? `; quietest of ${config.rounds} rounds per server` : '') +
       '.',
     '',

@@ -1,8 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CloseCode } from '../shared/protocol'
-import { TEMPLATE_SUMMARIES } from '../shared/templates'
+import { TEMPLATE_SUMMARIES } from '../shared/templates/catalogue'
 import type { Config } from './config'
 import { addAssetRoutes } from './http/assetRoutes'
 import { addBoardRoutes } from './http/boardRoutes'
@@ -24,6 +25,8 @@ export interface FabriqueServerOptions {
   logger: Logger
   /** Defaults to SQLite in `config.dataDir`. */
   storage?: Storage
+  /** Prebuilt board seeds; defaults to `seeds/` beside the running server (the build's). */
+  seedsDir?: string
 }
 
 /**
@@ -56,7 +59,7 @@ export class FabriqueServer {
       maxMessageBytes: config.maxMessageBytes,
       pingIntervalMs: config.pingIntervalMs,
     })
-    const seeder = createBoardSeeder()
+    const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     addLabRoutes(this.router, { storage: this.storage, seeder })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
     addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes })

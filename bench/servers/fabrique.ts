@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import type { BenchTarget } from './BenchTarget'
 import { spawnServer } from './serverProcess'
 import { tsEntryArgs } from './tsEntry'
@@ -14,9 +15,16 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
 }
 
 /**
- * Fabrique's own server (server/main.ts), started the documented way. Boards are created
- * through the JSON API in one lab; every client uses the lab's participant token.
+ * Fabrique's server as `npm start` runs it: bundled (`scripts/build-server.mjs`, with its
+ * prebuilt board seeds) and started with plain node. Boards are created through the JSON API
+ * in one lab; every client uses the lab's participant token.
  */
+async function productionArgs(): Promise<string[]> {
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' })
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-seeds.ts'], { stdio: 'inherit' })
+  return ['dist/server/main.js']
+}
+
 export const fabriqueTarget: BenchTarget = {
   id: 'fabrique',
   label: 'Fabrique',
@@ -25,7 +33,7 @@ export const fabriqueTarget: BenchTarget = {
   start: async ({ port, dataDir, logDir }) =>
     spawnServer({
       // BENCH_FABRIQUE_ENTRY: an alternative entry, to A/B a server change without editing server/.
-      nodeArgs: await tsEntryArgs(process.env.BENCH_FABRIQUE_ENTRY?.trim() || 'server/main.ts'),
+      nodeArgs: process.env.BENCH_FABRIQUE_ENTRY?.trim() ? await tsEntryArgs(process.env.BENCH_FABRIQUE_ENTRY.trim()) : await productionArgs(),
       env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       port,
       logDir,

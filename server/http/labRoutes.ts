@@ -71,7 +71,7 @@ export function addLabRoutes(router: Router, { storage, seeder }: LabRoutesDeps)
       template: input.value.template,
       createdAt: new Date().toISOString(),
     }
-    await storage.createBoard(board, seeder.initialUpdate(board, input.value.lang))
+    await storage.createBoard(board, await seeder.initialUpdate(board, input.value.lang))
     sendJson(res, 201, board)
   })
 }
