@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import type { BenchTarget } from './BenchTarget'
 import { spawnServer } from './serverProcess'
 import { tsEntryArgs } from './tsEntry'
@@ -22,7 +23,11 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
 async function productionArgs(): Promise<string[]> {
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' })
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-seeds.ts'], { stdio: 'inherit' })
-  return ['dist/server/main.js']
+  // Exactly the node arguments of `npm run serve`, so the bench measures what production runs.
+  const serve: string = JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.serve
+  const [command, ...args] = serve.trim().split(/\s+/)
+  if (command !== 'node') throw new Error(`bench: expected "npm run serve" to start with node, got "${serve}"`)
+  return args
 }
 
 export const fabriqueTarget: BenchTarget = {

@@ -44,7 +44,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const logFile = path.join(options.logDir, 'server.log')
   const log = fs.openSync(logFile, 'a')
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=.tmp/prof" to profile the server.
-  const extra = process.env.BENCH_SERVER_NODE_ARGS?.trim().split(/\s+/) ?? []
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.trim().split(/\s+/).filter(Boolean) ?? []
   const child: ChildProcess = spawn(process.execPath, [...extra, ...options.nodeArgs], {
     cwd: process.cwd(),
     env: { ...process.env, ...options.env },

@@ -99,8 +99,8 @@ interface PendingAppend {
 }
 
 /**
- * Storage in one SQLite file (`<dataDir>/fabrique.db`, WAL). Appends made within one
- * event-loop turn — across all boards — are committed in a single transaction.
+ * Storage in one SQLite file (`<dataDir>/fabrique.db`, WAL). Appends made within one task —
+ * across all boards, see `FlushScheduler` — are committed in a single transaction.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database
@@ -116,6 +116,8 @@ export class SqliteStorage implements Storage {
     // roll back the last transactions.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
+    // Boards are read once when loaded, then only appended to: a small page cache is enough.
+    this.db.pragma('cache_size = -512')
     this.migrate()
     const db = this.db
     this.stmt = {
@@ -203,7 +205,9 @@ export class SqliteStorage implements Storage {
       this.pending.push({ boardId, update, resolve, reject })
       if (!this.flushScheduled) {
         this.flushScheduled = true
-        setImmediate(this.flushAppends)
+        // A microtask: appends made in the same task (all rooms flushing together) share one
+        // transaction, and none waits for another turn of the event loop.
+        queueMicrotask(this.flushAppends)
       }
     })
   }

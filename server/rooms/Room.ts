@@ -7,6 +7,7 @@ import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import { encodeAwarenessMessage, readAwarenessEntries, type AwarenessEntry } from './awarenessMessages'
 import { Connection } from './Connection'
+import { FlushScheduler } from './FlushScheduler'
 import type { RoomSocket } from './RoomSocket'
 
 /** Payload of {@link RoomHooks.beforeApplyUpdate}. */
@@ -31,6 +32,8 @@ export interface RoomOptions {
   sendBufferLimitBytes: number
   compactAfterUpdates: number
   hooks?: RoomHooks
+  /** Shared by the rooms of a manager, so they flush together; each room gets its own otherwise. */
+  flushScheduler?: FlushScheduler
   /**
    * A connection may take over an awareness client id owned by another connection only when
    * that owner has been silent this long (a client reconnecting while its dead socket is not
@@ -50,6 +53,12 @@ export const readOnlyHook: RoomHooks['beforeApplyUpdate'] = ({ connection }) => 
 interface IncomingUpdate {
   update: Uint8Array
   origin: Connection
+  /**
+   * A live edit (sync `update`) holds only what its client just did, so it is stored and
+   * relayed as received. A sync step 2 may repeat what the server has (a reconnecting client
+   * sends its whole state): only what it adds is kept.
+   */
+  isStep2: boolean
 }
 
 interface AwarenessState extends AwarenessEntry {
@@ -92,6 +101,7 @@ export class Room {
   private lastSeq: number
   private storedRows: number
   private failed = false
+  private readonly flushScheduler: FlushScheduler
 
   private constructor(
     readonly boardId: string,
@@ -103,6 +113,7 @@ export class Room {
     this.doc = doc
     this.lastSeq = stored.lastSeq
     this.storedRows = stored.rows
+    this.flushScheduler = options.flushScheduler ?? new FlushScheduler()
   }
 
   /** Loads a board's stored updates into a new room. */
@@ -200,7 +211,7 @@ export class Room {
           this.logger.debug('update refused', { reason: refusal, role: connection.role })
           return
         }
-        this.incoming.push({ update: payload, origin: connection })
+        this.incoming.push({ update: payload, origin: connection, isStep2: subType === SyncMessageType.step2 })
         this.scheduleFlush()
         break
       }
@@ -255,7 +266,7 @@ export class Room {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.flushing) return
     this.flushScheduled = true
-    setImmediate(() => {
+    this.flushScheduler.schedule(() => {
       this.flushScheduled = false
       this.flushing = this.flush().finally(() => {
         this.flushing = null
@@ -270,32 +281,35 @@ export class Room {
     const batch = this.incoming
     this.incoming = []
     if (batch.length === 0 || this.failed) return
-    // What each update changed, with who sent it. Each update gets its own transaction: were a
+    // What to store and relay, with who sent it. Each update gets its own transaction: were a
     // burst applied in one, a key set twice would have its first value garbage-collected
     // before being relayed, and the other clients would never see that write.
-    const effective: Uint8Array[] = []
+    const parts: Uint8Array[] = []
     const origins = new Set<Connection>()
     const capture = (update: Uint8Array, origin: unknown) => {
-      effective.push(update)
+      parts.push(update)
       origins.add(origin as Connection)
     }
-    this.doc.on('update', capture)
-    try {
-      for (const { update, origin } of batch) {
-        try {
-          Y.applyUpdate(this.doc, update, origin)
-        } catch (err) {
-          this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
-          origin.close(CloseCode.malformedMessage, 'malformed update')
+    for (const { update, origin, isStep2 } of batch) {
+      // Listening makes Yjs encode what a transaction changed: only needed for step 2.
+      if (isStep2) this.doc.on('update', capture)
+      try {
+        Y.applyUpdate(this.doc, update, origin)
+        if (!isStep2) {
+          parts.push(update)
+          origins.add(origin)
         }
+      } catch (err) {
+        this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
+        origin.close(CloseCode.malformedMessage, 'malformed update')
+      } finally {
+        if (isStep2) this.doc.off('update', capture)
       }
-    } finally {
-      this.doc.off('update', capture)
     }
     // Nothing new (e.g. a reconnecting client's step 2 with what the server already had).
-    if (effective.length === 0) return
+    if (parts.length === 0) return
     // Stored as one row, relayed as one message.
-    const update = effective.length === 1 ? effective[0]! : Y.mergeUpdates(effective)
+    const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
     try {
       this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
       this.storedRows++

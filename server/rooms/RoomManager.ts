@@ -1,5 +1,6 @@
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
+import { FlushScheduler } from './FlushScheduler'
 import { Room, type RoomHooks } from './Room'
 
 export interface RoomManagerOptions {
@@ -29,6 +30,7 @@ export class RoomManager {
   private readonly rooms = new Map<string, RoomEntry>()
   /** How many times a board's stored state was read; tests use it to check loads are shared. */
   loadCount = 0
+  private readonly flushScheduler = new FlushScheduler()
 
   constructor(private readonly options: RoomManagerOptions) {}
 
@@ -69,6 +71,7 @@ export class RoomManager {
       compactAfterUpdates: this.options.compactAfterUpdates,
       hooks: this.options.hooks,
       awarenessTakeoverMs: this.options.awarenessTakeoverMs,
+      flushScheduler: this.flushScheduler,
       onEmpty: (room) => this.scheduleUnload(room),
     })
   }

@@ -35,6 +35,8 @@ function toBytes(data: RawData): Uint8Array {
 export class SyncEndpoint {
   private readonly wss: WebSocketServer
   private readonly alive = new WeakMap<WebSocket, boolean>()
+  /** WebSocket frames of broadcast messages, built once per message for all recipients. */
+  private readonly frames = new WeakMap<Uint8Array, Buffer>()
   private readonly pingTimer: NodeJS.Timeout
   private accepting = true
 
@@ -95,7 +97,7 @@ export class SyncEndpoint {
     rooms.getRoom(boardId).then(
       (room) => {
         roomRef = room
-        connection = room.addConnection(new WsRoomSocket(ws), role)
+        connection = room.addConnection(new WsRoomSocket(ws, this.frames), role)
         for (const bytes of early.splice(0)) room.handleMessage(connection, bytes)
         // Closed while loading: leaving lets the room start its idle timer.
         if (closed) room.removeConnection(connection)

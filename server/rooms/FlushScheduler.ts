@@ -1,0 +1,21 @@
+/**
+ * Runs the rooms' pending flushes together, as a microtask right after the socket callback
+ * that brought their updates: what arrived together reaches storage together (one SQLite
+ * transaction) and is relayed at once, without waiting for another turn of the event loop.
+ * (Deferring to `setImmediate` batched more but added ~0.1 ms to every relay.)
+ */
+export class FlushScheduler {
+  private pending: (() => void)[] = []
+
+  /** Runs `flush` once the current callback is done, with every other flush requested in it. */
+  schedule(flush: () => void): void {
+    this.pending.push(flush)
+    if (this.pending.length === 1) queueMicrotask(this.runAll)
+  }
+
+  private readonly runAll = (): void => {
+    const flushes = this.pending
+    this.pending = []
+    for (const flush of flushes) flush()
+  }
+}
