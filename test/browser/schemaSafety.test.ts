@@ -92,7 +92,9 @@ describe('schema safety in the browser', () => {
     })
     await expect.poll(() => shapeIds(page)).toEqual([valid.id, 'shape:fine'].sort())
     // The board still works: an edit from the page reaches the others.
-    await page.evaluate(() => (window as any).fabriqueEditor.createShape({ type: 'geo', x: 700, y: 50, props: { w: 60, h: 60 } }))
+    await page.evaluate(() => {
+      ;(window as any).fabriqueEditor.createShape({ type: 'geo', x: 700, y: 50, props: { w: 60, h: 60 } })
+    })
     await waitFor(() => [...getRecordsMap(node.doc).values()].filter((r) => r.typeName === 'shape').length === 4, 'page edit reaches node')
     node.provider.destroy()
     await context.close()
