@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useRef, useState } from 'react'
-import { createUserId, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
+import { Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from '../../shared/lab'
 import { isLang } from '../../shared/lang'
@@ -81,8 +81,9 @@ export function BoardCanvas({ board, token, role, user, $user, onUserChange, lic
     const next = { ...current, name: prefs.name?.trim() || current.name, color: prefs.color || current.color }
     if (next.name !== current.name || next.color !== current.color) change(next)
   }, [])
+  // The plain id: tldraw derives the record id (`user:<id>`) that presences carry from it.
   const currentUser = useTldrawCurrentUser({
-    userPreferences: { id: createUserId(user.id), name: user.name, color: user.color, locale: lang },
+    userPreferences: { id: user.id, name: user.name, color: user.color, locale: lang },
     setUserPreferences,
   })
   const onMount = useCallback((mounted: Editor) => {

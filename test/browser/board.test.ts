@@ -109,3 +109,41 @@ describe('images on a board', () => {
     await context.close()
   })
 })
+
+describe('following someone', () => {
+  it('tldraw’s people menu lists the others by name, and following one makes your view follow theirs', async () => {
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Suivez-moi' })
+    const lead = await newContext(suite.browser)
+    const follower = await newContext(suite.browser)
+    await openBoard(lead.page, board.id, lab.tokens.facilitator, 'Léa')
+    await openBoard(follower.page, board.id, lab.tokens.participant, 'Omar')
+    await lead.page.mouse.move(300, 300)
+
+    await follower.page.locator('.tlui-people-menu__avatars-button').click()
+    const item = follower.page.locator('.tlui-people-menu__item').filter({ hasText: 'Léa' })
+    await item.waitFor()
+    await item.locator('.tlui-people-menu__item__follow').click()
+    await expect.poll(() => follower.page.evaluate(() => (window as any).fabriqueEditor.getInstanceState().followingUserId)).toMatch(/^user:/)
+
+    // The leader moves far away; the follower's view goes with them.
+    await lead.page.evaluate(() => (window as any).fabriqueEditor.setCamera({ x: -5000, y: -3000, z: 1 }) && null)
+    const leadCenter = await lead.page.evaluate(() => {
+      const c = (window as any).fabriqueEditor.getViewportPageBounds().center
+      return { x: c.x, y: c.y }
+    })
+    await expect
+      .poll(async () => {
+        const c = await follower.page.evaluate(() => {
+          const center = (window as any).fabriqueEditor.getViewportPageBounds().center
+          return { x: center.x, y: center.y }
+        })
+        return Math.hypot(c.x - leadCenter.x, c.y - leadCenter.y) < 50
+      }, { timeout: 15_000 })
+      .toBe(true)
+    // And the leader sees that someone follows them.
+    await lead.page.locator('.tlui-people-menu__avatars-button').click()
+    await expect.poll(() => lead.page.locator('.tlui-people-menu__item[data-follow="true"]').count()).toBe(1)
+    await lead.context.close()
+    await follower.context.close()
+  })
+})
