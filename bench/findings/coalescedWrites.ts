@@ -8,9 +8,11 @@ import type { RoomSocket } from '../../server/rooms/RoomSocket'
 import { syncUpdate } from '../protocols/yMessages'
 
 /**
- * Reproduces why Fabrique relayed < 100 % of the benchmark's writes on a busy machine
- * (`npx tsx bench/findings/coalescedWrites.ts`).
+ * Checks the cause of a finding of the benchmark, now fixed: Fabrique relayed < 100 % of the
+ * writes on a busy machine (`npx tsx bench/findings/coalescedWrites.ts`; with the fix, the
+ * first line reports both values present).
  *
+ * Before the fix:
  * Room.flush applies every update received within one event-loop turn inside ONE Yjs
  * transaction and relays the update that transaction produced. When one client's burst sets
  * the same Y.Map key twice, the first value is created and deleted within that transaction,

@@ -132,11 +132,6 @@ export class Room {
     return this.connections.size
   }
 
-  /** True while updates are waiting to be stored or are being stored. */
-  get hasPendingWrites(): boolean {
-    return this.incoming.length > 0 || this.flushing !== null
-  }
-
   /** Adds a socket to the room and starts the sync handshake. */
   addConnection(socket: RoomSocket, role: Role): Connection {
     const connection = new Connection(socket, role, this.options.sendBufferLimitBytes, (c) => this.removeConnection(c))
