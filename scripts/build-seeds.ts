@@ -3,9 +3,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { buildBoardSeed } from '../shared/boardSeed'
-import { allSeeds, seedFileName } from '../shared/boardSeedFiles'
+import { allSeeds, SCHEMA_FILE, seedFileName } from '../shared/boardSeedFiles'
+import { createBoardSchema } from '../shared/tldrawDoc'
 
 const dir = path.resolve(process.argv[2] ?? 'dist/server/seeds')
 fs.mkdirSync(dir, { recursive: true })
 for (const { template, lang } of allSeeds()) fs.writeFileSync(path.join(dir, seedFileName(template, lang)), buildBoardSeed(template, lang))
+fs.writeFileSync(path.join(dir, SCHEMA_FILE), JSON.stringify(createBoardSchema().serialize()))
 console.log(`built ${allSeeds().length} board seeds in ${path.relative(process.cwd(), dir)}`)

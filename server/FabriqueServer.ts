@@ -15,8 +15,10 @@ import { createStaticHandler } from './http/staticFiles'
 import type { Logger } from './logger'
 import { SqliteStorage } from './persistence/SqliteStorage'
 import type { Storage } from './persistence/Storage'
+import { createBoardAuthority } from './authority/createBoardAuthority'
+import { createSchemaMigration } from './authority/schemaMigration'
+import { addIdentityRoutes } from './http/identityRoutes'
 import { createBoardSeeder } from './rooms/BoardSeeder'
-import { readOnlyHook } from './rooms/Room'
 import { RoomManager } from './rooms/RoomManager'
 import { SyncEndpoint } from './sync/SyncEndpoint'
 
@@ -44,13 +46,15 @@ export class FabriqueServer {
   constructor(private readonly options: FabriqueServerOptions) {
     const { config, logger } = options
     this.storage = options.storage ?? new SqliteStorage(path.join(config.dataDir, 'fabrique.db'))
+    const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     this.rooms = new RoomManager({
       storage: this.storage,
       logger,
       sendBufferLimitBytes: config.sendBufferLimitBytes,
       compactAfterUpdates: config.compactAfterUpdates,
       roomIdleMs: config.roomIdleMs,
-      hooks: { beforeApplyUpdate: readOnlyHook },
+      // The server owns the schema (migrated on load, before anyone is served), then the rules.
+      hooks: [createSchemaMigration({ currentSchema: () => seeder.currentSchema() }), createBoardAuthority({ storage: this.storage })],
     })
     this.sync = new SyncEndpoint({
       storage: this.storage,
@@ -59,16 +63,21 @@ export class FabriqueServer {
       maxMessageBytes: config.maxMessageBytes,
       pingIntervalMs: config.pingIntervalMs,
     })
-    const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     addLabRoutes(this.router, { storage: this.storage, seeder })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
     addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes })
+    addIdentityRoutes(this.router, { storage: this.storage })
     this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))
     this.router.add('GET', '/api/config', ({ res }) =>
       sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl }),
     )
     this.router.add('GET', '/healthz', ({ res }) =>
-      sendJson(res, 200, { status: 'ok', boardsLoaded: this.rooms.loadedBoardIds.length, connections: this.sync.connectionCount }),
+      sendJson(res, 200, {
+        status: 'ok',
+        boardsLoaded: this.rooms.loadedBoardIds.length,
+        connections: this.sync.connectionCount,
+        refusals: this.rooms.refusals.toJSON(),
+      }),
     )
     const serveStatic = createStaticHandler(config.staticDir)
     this.http = http.createServer((req, res) => void this.handleRequest(req, res, serveStatic))

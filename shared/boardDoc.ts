@@ -1,3 +1,4 @@
+import type { SerializedSchema } from '@tldraw/store'
 import * as Y from 'yjs'
 
 /**
@@ -45,4 +46,13 @@ export function getMetaMap(doc: Y.Doc): Y.Map<unknown> {
 /** The Y.Map holding live session state for facilitation. */
 export function getSessionMap(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(BoardDocKey.session)
+}
+
+/**
+ * The tldraw schema stored in a document, or null if none was ever written (read without
+ * loading tldraw: the server checks it on every load).
+ */
+export function readStoredSchema(doc: Y.Doc): SerializedSchema | null {
+  const value = getMetaMap(doc).get(BoardMetaKey.schema)
+  return value && typeof value === 'object' && !(value instanceof Y.AbstractType) ? (value as SerializedSchema) : null
 }

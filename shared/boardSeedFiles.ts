@@ -10,3 +10,6 @@ export function seedFileName(template: string | null, lang: Lang): string {
 export function allSeeds(): { template: string | null; lang: Lang }[] {
   return [null, ...TEMPLATES.map((t) => t.id)].flatMap((template) => LANGS.map((lang) => ({ template, lang })))
 }
+
+/** File, beside the seeds, holding the serialized tldraw schema they were built with. */
+export const SCHEMA_FILE = 'schema.json'

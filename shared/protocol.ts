@@ -11,6 +11,12 @@ export const MessageType = {
   auth: 2,
   /** Ask the other side to send its full awareness state. */
   queryAwareness: 3,
+  /**
+   * Fabrique's commands (client → server) and events (server → client), as JSON text (see
+   * `shared/commands.ts`). Outside y-websocket's numbers; events go only to clients that said
+   * `hello`, so a stock client never receives one.
+   */
+  command: 100,
 } as const
 
 /** Sub-types of a `sync` message. */
@@ -51,4 +57,8 @@ export const CloseCode = {
   malformedMessage: 4400,
   /** The board was removed while connected. */
   boardGone: 4404,
+  /** A facilitator removed this person from the board: do not retry. */
+  removed: 4403,
+  /** Too much was sent before the board was loaded: reconnect more gently. */
+  tooManyEarlyMessages: 4508,
 } as const

@@ -6,9 +6,10 @@ import {
   type TLRecord,
   type TLSchema,
 } from '@tldraw/tlschema'
-import type { SerializedSchema } from '@tldraw/store'
 import * as Y from 'yjs'
-import { BoardMetaKey, getMetaMap, getRecordsMap, type StoredRecord } from './boardDoc'
+import { BoardMetaKey, getMetaMap, getRecordsMap, readStoredSchema, type StoredRecord } from './boardDoc'
+
+export { readStoredSchema }
 
 /** The tldraw schema of boards: tldraw's default shapes, bindings and assets. */
 export function createBoardSchema(): TLSchema {
@@ -40,11 +41,6 @@ export function writeSchema(doc: Y.Doc, schema: TLSchema, origin: unknown = null
   Y.transact(doc, () => getMetaMap(doc).set(BoardMetaKey.schema, schema.serialize()), origin)
 }
 
-/** The schema stored in a document, or null if none was ever written. */
-export function readStoredSchema(doc: Y.Doc): SerializedSchema | null {
-  const value = getMetaMap(doc).get(BoardMetaKey.schema)
-  return value && typeof value === 'object' ? (value as SerializedSchema) : null
-}
 
 /** Outcome of reading a board document with this build's schema. */
 export type BoardReadResult =

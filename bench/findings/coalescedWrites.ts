@@ -49,8 +49,9 @@ const room = await Room.load('repro', {
 })
 const writerSocket = new CollectingSocket()
 const readerSocket = new CollectingSocket()
-const writer = room.addConnection(writerSocket, 'participant')
-room.addConnection(readerSocket, 'participant')
+const person = (id: string) => ({ id, name: id, color: '#1971c2', ephemeral: true })
+const writer = room.addConnection(writerSocket, 'participant', person('writer'))
+room.addConnection(readerSocket, 'participant', person('reader'))
 
 // A client sends two writes of the same key back to back (a burst after a stall): both
 // arrive within one turn of the server's event loop.

@@ -69,7 +69,11 @@ export function createStaticHandler(staticDir: string) {
       res.end()
       return
     }
-    fs.createReadStream(file).pipe(res)
+    // A file that vanished or cannot be read after its headers went out: end the response
+    // instead of leaving it hanging (and never let the error go unhandled).
+    const stream = fs.createReadStream(file)
+    stream.on('error', () => res.destroy())
+    stream.pipe(res)
   }
 }
 

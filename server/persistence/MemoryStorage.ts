@@ -1,7 +1,8 @@
 import type { Board, Lab } from '../../shared/lab'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
-import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from './Storage'
+import type { Identity } from '../../shared/identity'
+import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -16,6 +17,7 @@ export class MemoryStorage implements Storage {
   private boards = new Map<string, Board>()
   private updates = new Map<string, { seq: number; data: Uint8Array }[]>()
   private assets = new Map<string, { asset: StoredAsset; data: Uint8Array }>()
+  private identities = new Map<string, StoredIdentity>()
   private seq = 0
 
   async createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
@@ -71,6 +73,22 @@ export class MemoryStorage implements Storage {
   }
   async countUpdates(boardId: string): Promise<number> {
     return this.updates.get(boardId)?.length ?? 0
+  }
+  async createIdentity(identity: StoredIdentity): Promise<void> {
+    if (!this.labs.has(identity.labId)) throw new Error(`MemoryStorage.createIdentity: lab ${identity.labId} not found`)
+    if (this.identities.has(identity.id)) throw new Error(`MemoryStorage.createIdentity: identity ${identity.id} exists`)
+    this.identities.set(identity.id, { ...identity })
+  }
+  async getIdentity(identityId: string): Promise<StoredIdentity | null> {
+    const identity = this.identities.get(identityId)
+    return identity ? { ...identity } : null
+  }
+  async updateIdentity(identityId: string, patch: Partial<Identity>): Promise<StoredIdentity | null> {
+    const identity = this.identities.get(identityId)
+    if (!identity) return null
+    if (patch.name !== undefined) identity.name = patch.name
+    if (patch.color !== undefined) identity.color = patch.color
+    return { ...identity }
   }
   async putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {
     this.assets.set(`${asset.boardId}/${asset.id}`, { asset: { ...asset }, data: data.slice() })

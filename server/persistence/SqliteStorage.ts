@@ -5,7 +5,8 @@ import type { Board, Lab } from '../../shared/lab'
 import type { Phase } from '../../shared/phases'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
-import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from './Storage'
+import type { Identity } from '../../shared/identity'
+import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
 
 /** Schema migrations, applied in order; the index + 1 is the schema version. */
 const MIGRATIONS: readonly string[] = [
@@ -48,6 +49,14 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (board_id, id)
    );`,
+  `CREATE TABLE identities (
+     id TEXT PRIMARY KEY,
+     lab_id TEXT NOT NULL REFERENCES labs(id),
+     name TEXT NOT NULL,
+     color TEXT NOT NULL,
+     secret_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ]
 
 interface LabRow {
@@ -89,6 +98,19 @@ function labFromRow(row: LabRow): Lab {
 
 function boardFromRow(row: BoardRow): Board {
   return { id: row.id, labId: row.lab_id, title: row.title, phase: row.phase as Phase, template: row.template, createdAt: row.created_at }
+}
+
+interface IdentityRow {
+  id: string
+  lab_id: string
+  name: string
+  color: string
+  secret_hash: string
+  created_at: string
+}
+
+function identityFromRow(row: IdentityRow): StoredIdentity {
+  return { id: row.id, labId: row.lab_id, name: row.name, color: row.color, secretHash: row.secret_hash, createdAt: row.created_at }
 }
 
 interface PendingAppend {
@@ -134,6 +156,9 @@ export class SqliteStorage implements Storage {
       appendUpdate: db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)'),
       deleteUpdatesThrough: db.prepare('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?'),
       countUpdates: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
+      insertIdentity: db.prepare('INSERT INTO identities (id, lab_id, name, color, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      getIdentity: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE id = ?'),
+      updateIdentity: db.prepare('UPDATE identities SET name = ?, color = ? WHERE id = ?'),
       putAsset: db.prepare('INSERT OR REPLACE INTO assets (board_id, id, content_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       getAsset: db.prepare<[string, string], { id: string; board_id: string; content_type: string; size: number; data: Buffer; created_at: string }>(
         'SELECT * FROM assets WHERE board_id = ? AND id = ?',
@@ -235,6 +260,25 @@ export class SqliteStorage implements Storage {
 
   async countUpdates(boardId: string): Promise<number> {
     return this.stmt.countUpdates.get(boardId)!.n
+  }
+
+  async createIdentity(identity: StoredIdentity): Promise<void> {
+    this.stmt.insertIdentity.run(identity.id, identity.labId, identity.name, identity.color, identity.secretHash, identity.createdAt)
+  }
+
+  async getIdentity(identityId: string): Promise<StoredIdentity | null> {
+    const row = this.stmt.getIdentity.get(identityId)
+    return row ? identityFromRow(row) : null
+  }
+
+  async updateIdentity(identityId: string, patch: Partial<Identity>): Promise<StoredIdentity | null> {
+    return this.db.transaction(() => {
+      const row = this.stmt.getIdentity.get(identityId)
+      if (!row) return null
+      const next = { ...identityFromRow(row), ...(patch.name !== undefined && { name: patch.name }), ...(patch.color !== undefined && { color: patch.color }) }
+      this.stmt.updateIdentity.run(next.name, next.color, identityId)
+      return next
+    })()
   }
 
   async putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {

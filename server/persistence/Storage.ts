@@ -1,3 +1,4 @@
+import type { Identity } from '../../shared/identity'
 import type { Board, Lab } from '../../shared/lab'
 import type { UpdateLabInput } from '../../shared/validation'
 
@@ -21,6 +22,13 @@ export interface StoredAsset {
   boardId: string
   contentType: string
   size: number
+  createdAt: string
+}
+
+/** An identity as stored: the secret only as a hash. */
+export interface StoredIdentity extends Identity {
+  labId: string
+  secretHash: string
   createdAt: string
 }
 
@@ -50,6 +58,11 @@ export interface Storage {
    */
   compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
   countUpdates(boardId: string): Promise<number>
+
+  createIdentity(identity: StoredIdentity): Promise<void>
+  getIdentity(identityId: string): Promise<StoredIdentity | null>
+  /** Changes an identity's name and/or colour; returns it updated, or null when it does not exist. */
+  updateIdentity(identityId: string, patch: Partial<Identity>): Promise<StoredIdentity | null>
 
   putAsset(asset: StoredAsset, data: Uint8Array): Promise<void>
   getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null>

@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import type { SerializedSchema } from '@tldraw/store'
 import type { Board } from '../../shared/lab'
 import type { Lang } from '../../shared/lang'
-import { seedFileName } from '../../shared/boardSeedFiles'
+import { SCHEMA_FILE, seedFileName } from '../../shared/boardSeedFiles'
 import { isTemplateId } from '../../shared/templates/catalogue'
 
 /** Builds the first state of new boards, so clients never race to create it. */
@@ -10,6 +11,8 @@ export interface BoardSeeder {
   isTemplateId(id: string): boolean
   /** The update a new board starts with: schema, document, page and its template's shapes. */
   initialUpdate(board: Board, lang: Lang): Promise<Uint8Array>
+  /** The tldraw schema of this build (what seeds and migrated boards are written with). */
+  currentSchema(): Promise<SerializedSchema>
 }
 
 /**
@@ -31,8 +34,24 @@ export function createBoardSeeder({ seedsDir }: { seedsDir: string | null }): Bo
     const { buildBoardSeed } = await import('../../shared/boardSeed')
     return buildBoardSeed(template, lang)
   }
+  let schema: Promise<SerializedSchema> | null = null
+  const loadSchema = async (): Promise<SerializedSchema> => {
+    if (seedsDir) {
+      try {
+        return JSON.parse(await fs.readFile(path.join(seedsDir, SCHEMA_FILE), 'utf8')) as SerializedSchema
+      } catch {
+        // Not prebuilt: computed below.
+      }
+    }
+    const { createBoardSchema } = await import('../../shared/tldrawDoc')
+    return createBoardSchema().serialize()
+  }
   return {
     isTemplateId,
+    currentSchema() {
+      schema ??= loadSchema()
+      return schema
+    },
     initialUpdate(board, lang) {
       const key = `${board.template ?? ''}|${lang}`
       let seed = cache.get(key)

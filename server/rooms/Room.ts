@@ -1,37 +1,27 @@
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import { AuthMessageType, CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol'
-import type { Role } from '../../shared/roles'
+import { Rule } from '../../shared/authority/rules'
+import { getMetaMap, getRecordsMap, getSessionMap } from '../../shared/boardDoc'
+import { CommandErrorCode, parseCommand, type ClientCommand } from '../../shared/commands'
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol'
+import { permissionDeniedMessage, readCommandBody, syncMessage } from '../../shared/wireMessages'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
-import { encodeAwarenessMessage, readAwarenessEntries, type AwarenessEntry } from './awarenessMessages'
-import { Connection } from './Connection'
+import { encodeAwarenessMessage, readAwarenessEntries, wrapAwarenessUpdate, type AwarenessEntry } from './awarenessMessages'
+import { Connection, type ConnectionIdentity } from './Connection'
 import { FlushScheduler } from './FlushScheduler'
+import type { RefusalCounter } from './RefusalCounter'
+import { CommandError, ConnectionRefused, type Correction, type RoomHooks } from './RoomHooks'
 import type { RoomSocket } from './RoomSocket'
-
-/** Payload of {@link RoomHooks.beforeApplyUpdate}. */
-export interface BeforeApplyUpdatePayload {
-  room: Room
-  connection: Connection
-  update: Uint8Array
-}
-
-/** Points where room logic can inspect or refuse what clients send. */
-export interface RoomHooks {
-  /**
-   * Called for every document update a client sends, before it touches the document.
-   * Return a reason to refuse it (it is dropped, never stored nor relayed), or null to accept.
-   */
-  beforeApplyUpdate?(payload: BeforeApplyUpdatePayload): string | null
-}
+import { collectChanges, setEntry, type DocChange } from './transactionChanges'
 
 export interface RoomOptions {
   storage: Storage
   logger: Logger
   sendBufferLimitBytes: number
   compactAfterUpdates: number
-  hooks?: RoomHooks
+  /** Run in order at each step (see {@link RoomHooks}). */
+  hooks?: readonly RoomHooks[]
   /** Shared by the rooms of a manager, so they flush together; each room gets its own otherwise. */
   flushScheduler?: FlushScheduler
   /**
@@ -40,49 +30,63 @@ export interface RoomOptions {
    * yet dropped). Live owners keep their id. Default {@link AWARENESS_TAKEOVER_MS}.
    */
   awarenessTakeoverMs?: number
+  /** Counts refused changes, by rule (shared by a manager's rooms; shown in `/healthz`). */
+  refusals?: RefusalCounter
   /** Called when the last connection left (the manager starts the idle timer). */
   onEmpty?(room: Room): void
 }
 
-/** Default silence of an owner after which its awareness client id can be taken over. */
-export const AWARENESS_TAKEOVER_MS = 5_000
+/**
+ * Default silence of an owner after which its awareness client id can be taken over: longer
+ * than y-protocols' 15 s renewal and equal to its 30 s timeout, so a live but idle client
+ * always keeps its id.
+ */
+export const AWARENESS_TAKEOVER_MS = 30_000
 
-/** Viewers may look but not write: their updates are refused before they reach the document. */
-export const readOnlyHook: RoomHooks['beforeApplyUpdate'] = ({ connection }) => (connection.readOnly ? READ_ONLY_REASON : null)
+/** Awareness client ids one connection may own (a tab has one; a reconnect may briefly add one). */
+export const MAX_AWARENESS_IDS_PER_CONNECTION = 4
 
-interface IncomingUpdate {
-  update: Uint8Array
-  origin: Connection
-  /**
-   * A live edit (sync `update`) holds only what its client just did, so it is stored and
-   * relayed as received. A sync step 2 may repeat what the server has (a reconnecting client
-   * sends its whole state): only what it adds is kept.
-   */
-  isStep2: boolean
-}
+/** Transaction origin of what the room writes itself. */
+export const SERVER_ORIGIN = Symbol('fabrique-server')
+
+type Incoming =
+  | {
+      kind: 'client'
+      update: Uint8Array
+      origin: Connection
+      /**
+       * A live edit (sync `update`) holds only what its client just did, so unless corrected it
+       * is stored and relayed as received. A sync step 2 may repeat what the server has (a
+       * reconnecting client sends its whole state): only what it adds is kept.
+       */
+      isStep2: boolean
+    }
+  | { kind: 'server'; write: (doc: Y.Doc) => void; resolve: () => void; reject: (err: unknown) => void }
 
 interface AwarenessState extends AwarenessEntry {
   owner: Connection
 }
 
-function syncMessage(type: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, type)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
+/** What applying one client update produced. */
+interface Applied {
+  /** What to store and relay, or null when it changed nothing. */
+  update: Uint8Array | null
+  corrections: readonly Correction[]
 }
 
-const READ_ONLY_MESSAGE = (() => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.auth)
-  encoding.writeVarUint(encoder, AuthMessageType.permissionDenied)
-  encoding.writeVarString(encoder, READ_ONLY_REASON)
-  return encoding.toUint8Array(encoder)
-})()
+const READ_ONLY_MESSAGE = permissionDeniedMessage(READ_ONLY_REASON)
+
+/** Refusals told to a writer, at most this many listed (the total is always given). */
+const MAX_REFUSALS_TOLD = 50
 
 /**
  * One board in memory: its Yjs document, the connections editing it, and their awareness.
+ *
+ * Authority: every client update is applied in its own transaction; the `onChange` hooks see
+ * exactly which entries it created, changed or removed, and what they refuse is set back in
+ * that same transaction. What is stored and relayed is the transaction's net effect, so no one
+ * else ever sees a refused change, the writer converges back, and its stream of edits is never
+ * broken (dropping its update would leave its later ones waiting forever).
  *
  * Durability rule: a document update is stored before anyone else receives it. Updates that
  * arrive within one event-loop turn are applied together, stored as one row, then broadcast
@@ -93,7 +97,7 @@ export class Room {
   readonly doc: Y.Doc
   private readonly connections = new Set<Connection>()
   private readonly awareness = new Map<number, AwarenessState>()
-  private incoming: IncomingUpdate[] = []
+  private incoming: Incoming[] = []
   private flushScheduled = false
   private flushing: Promise<void> | null = null
   /** Sync step 1 requests held back while a write is in flight. */
@@ -102,29 +106,36 @@ export class Room {
   private storedRows: number
   private failed = false
   private readonly flushScheduler: FlushScheduler
+  private readonly hooks: readonly RoomHooks[]
 
   private constructor(
     readonly boardId: string,
     doc: Y.Doc,
     stored: { lastSeq: number; rows: number },
     private readonly options: RoomOptions,
-    private readonly logger: Logger,
+    readonly logger: Logger,
   ) {
     this.doc = doc
     this.lastSeq = stored.lastSeq
     this.storedRows = stored.rows
     this.flushScheduler = options.flushScheduler ?? new FlushScheduler()
+    this.hooks = options.hooks ?? []
   }
 
-  /** Loads a board's stored updates into a new room. */
+  /** Loads a board's stored updates into a new room, then runs the `onLoad` hooks. */
   static async load(boardId: string, options: RoomOptions): Promise<Room> {
     const { updates, lastSeq } = await options.storage.loadUpdates(boardId)
     const doc = new Y.Doc()
+    // Typed before any client writes, so that client updates land in maps the hooks can read.
+    getRecordsMap(doc)
+    getMetaMap(doc)
+    getSessionMap(doc)
     Y.transact(doc, () => {
       for (const update of updates) Y.applyUpdate(doc, update)
     })
     const room = new Room(boardId, doc, { lastSeq, rows: updates.length }, options, options.logger.child({ boardId }))
     room.logger.debug('room loaded', { rows: updates.length })
+    for (const hook of room.hooks) await hook.onLoad?.({ room })
     return room
   }
 
@@ -132,11 +143,27 @@ export class Room {
     return this.connections.size
   }
 
-  /** Adds a socket to the room and starts the sync handshake. */
-  addConnection(socket: RoomSocket, role: Role): Connection {
-    const connection = new Connection(socket, role, this.options.sendBufferLimitBytes, (c) => this.removeConnection(c))
+  /** The open connections (a copy). */
+  listConnections(): Connection[] {
+    return [...this.connections]
+  }
+
+  /**
+   * Adds a socket to the room and starts the sync handshake, unless an `onConnect` hook
+   * refuses it (it is then closed with the hook's code).
+   */
+  addConnection(socket: RoomSocket, role: Connection['role'], identity: ConnectionIdentity): Connection {
+    const connection = new Connection(socket, role, identity, this.options.sendBufferLimitBytes, (c) => this.removeConnection(c))
     this.connections.add(connection)
-    if (connection.readOnly) connection.send(READ_ONLY_MESSAGE)
+    try {
+      for (const hook of this.hooks) hook.onConnect?.({ room: this, connection })
+    } catch (err) {
+      const refusal = err instanceof ConnectionRefused ? err : new ConnectionRefused(CloseCode.storageFailure, 'could not join the board')
+      if (!(err instanceof ConnectionRefused)) this.logger.error('onConnect hook failed', { err })
+      connection.close(refusal.code, refusal.reason)
+      return connection
+    }
+    if (!connection.canWrite) connection.send(READ_ONLY_MESSAGE)
     connection.send(syncMessage(SyncMessageType.step1, Y.encodeStateVector(this.doc)))
     if (this.awareness.size > 0) connection.send(encodeAwarenessMessage(this.awareness.values()))
     return connection
@@ -156,6 +183,13 @@ export class Room {
     }
     if (gone.length > 0) this.broadcast(encodeAwarenessMessage(gone), null)
     this.waitingStep1 = this.waitingStep1.filter((w) => w.connection !== connection)
+    for (const hook of this.hooks) {
+      try {
+        hook.onDisconnect?.({ room: this, connection })
+      } catch (err) {
+        this.logger.error('onDisconnect hook failed', { err })
+      }
+    }
     if (this.connections.size === 0) this.options.onEmpty?.(this)
   }
 
@@ -182,6 +216,9 @@ export class Room {
         case MessageType.auth:
           // Clients have nothing to say in the auth protocol; ignore.
           break
+        case MessageType.command:
+          this.handleCommand(connection, decoder)
+          break
         default:
           throw new Error(`unknown message type ${type}`)
       }
@@ -200,16 +237,16 @@ export class Room {
         else this.answerStep1(connection, payload)
         break
       case SyncMessageType.step2:
-      case SyncMessageType.update: {
-        const refusal = this.options.hooks?.beforeApplyUpdate?.({ room: this, connection, update: payload }) ?? null
-        if (refusal !== null) {
-          this.logger.debug('update refused', { reason: refusal, role: connection.role })
+      case SyncMessageType.update:
+        if (!connection.canWrite) {
+          // A viewer never writes, so dropping its update breaks no stream of edits.
+          this.options.refusals?.count(Rule.readOnly)
+          this.logger.debug('update from a read-only connection dropped', { role: connection.role })
           return
         }
-        this.incoming.push({ update: payload, origin: connection, isStep2: subType === SyncMessageType.step2 })
+        this.incoming.push({ kind: 'client', update: payload, origin: connection, isStep2: subType === SyncMessageType.step2 })
         this.scheduleFlush()
         break
-      }
       default:
         throw new Error(`unknown sync message type ${subType}`)
     }
@@ -222,6 +259,7 @@ export class Room {
   private handleAwareness(connection: Connection, update: Uint8Array): void {
     const entries = readAwarenessEntries(update)
     const accepted: AwarenessEntry[] = []
+    const takeoverMs = this.options.awarenessTakeoverMs ?? AWARENESS_TAKEOVER_MS
     for (const entry of entries) {
       const current = this.awareness.get(entry.clientId)
       if (current && current.owner !== connection) {
@@ -229,10 +267,11 @@ export class Room {
         // unless that owner went silent and this is a newer state — the same client back on a
         // new socket while the old one is not yet dropped.
         const ownerSilentMs = Date.now() - current.owner.lastMessageAt
-        if (!(entry.clock > current.clock && ownerSilentMs >= (this.options.awarenessTakeoverMs ?? AWARENESS_TAKEOVER_MS))) continue
+        if (!(entry.clock > current.clock && ownerSilentMs >= takeoverMs)) continue
         current.owner.awarenessClients.delete(entry.clientId)
         this.awareness.set(entry.clientId, { ...current, owner: connection })
       }
+      if (!connection.awarenessClients.has(entry.clientId) && connection.awarenessClients.size >= MAX_AWARENESS_IDS_PER_CONNECTION && entry.state !== 'null') continue
       accepted.push(entry)
       const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
       if (!isNewer) continue
@@ -244,18 +283,69 @@ export class Room {
         connection.awarenessClients.add(entry.clientId)
       }
     }
-    // Relayed to everyone including the sender: the stock client counts its own echoed
-    // awareness as a sign the connection is alive.
-    const message = encoding.createEncoder()
-    encoding.writeVarUint(message, MessageType.awareness)
-    encoding.writeVarUint8Array(message, update)
     if (accepted.length === entries.length) {
-      this.broadcast(encoding.toUint8Array(message), null)
+      // Relayed to everyone including the sender: the stock client counts its own echoed
+      // awareness as a sign the connection is alive.
+      this.broadcast(wrapAwarenessUpdate(update), null)
       return
     }
     // Some entries were dropped: the sender still gets its echo, the others only what was kept.
-    connection.send(encoding.toUint8Array(message))
+    connection.send(wrapAwarenessUpdate(update))
     if (accepted.length > 0) this.broadcast(encodeAwarenessMessage(accepted), connection)
+  }
+
+  private handleCommand(connection: Connection, decoder: decoding.Decoder): void {
+    let body: unknown
+    try {
+      body = readCommandBody(decoder)
+    } catch {
+      connection.speaksCommands = true
+      connection.sendEvent({ type: 'error', id: null, code: CommandErrorCode.malformed, message: 'a command is JSON text' })
+      return
+    }
+    const parsed = parseCommand(body)
+    // Whoever sends a command understands the answers.
+    connection.speaksCommands = true
+    if (!parsed.ok) {
+      connection.sendEvent({ type: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
+      return
+    }
+    void this.runCommand(connection, parsed.id, parsed.command)
+  }
+
+  private async runCommand(connection: Connection, id: number | null, command: ClientCommand): Promise<void> {
+    try {
+      let handled = false
+      for (const hook of this.hooks) {
+        const outcome = hook.onCommand?.({ room: this, connection, command })
+        if (outcome === undefined) continue
+        handled = true
+        await outcome
+        break
+      }
+      if (!handled) throw new CommandError(CommandErrorCode.unknownCommand, `no one handles "${command.type}" here`)
+      connection.sendEvent({ type: 'result', id, command: command.type })
+    } catch (err) {
+      if (err instanceof CommandError) {
+        connection.sendEvent({ type: 'error', id, code: err.code, message: err.message })
+        return
+      }
+      this.logger.error('command failed', { command: command.type, err })
+      connection.sendEvent({ type: 'error', id, code: CommandErrorCode.failed, message: 'the server could not do it; nothing was changed' })
+    }
+  }
+
+  /**
+   * Writes to the board as the server: `write` runs in a transaction of the room's document,
+   * in order with clients' updates; its effect is stored, then relayed to everyone (durability
+   * rule as for clients). Resolves once stored; rejects if storing failed.
+   */
+  transact(write: (doc: Y.Doc) => void): Promise<void> {
+    if (this.failed) return Promise.reject(new Error(`Room.transact: board ${this.boardId} failed and is closing`))
+    return new Promise((resolve, reject) => {
+      this.incoming.push({ kind: 'server', write, resolve, reject })
+      this.scheduleFlush()
+    })
   }
 
   private scheduleFlush(): void {
@@ -263,58 +353,181 @@ export class Room {
     this.flushScheduled = true
     this.flushScheduler.schedule(() => {
       this.flushScheduled = false
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null
-        for (const { connection, stateVector } of this.waitingStep1.splice(0)) this.answerStep1(connection, stateVector)
-        if (this.incoming.length > 0) this.scheduleFlush()
-      })
+      this.flushing = this.flush()
+        .catch((err) => this.fail(err))
+        .finally(() => {
+          this.flushing = null
+          for (const { connection, stateVector } of this.waitingStep1.splice(0)) this.answerStep1(connection, stateVector)
+          if (this.incoming.length > 0) this.scheduleFlush()
+        })
     })
   }
 
-  /** Applies, stores, then broadcasts everything received since the last flush. */
+  /** Applies, checks, stores, then broadcasts everything received since the last flush. */
   private async flush(): Promise<void> {
     const batch = this.incoming
     this.incoming = []
-    if (batch.length === 0 || this.failed) return
-    // What to store and relay, with who sent it. Each update gets its own transaction: were a
-    // burst applied in one, a key set twice would have its first value garbage-collected
-    // before being relayed, and the other clients would never see that write.
-    const parts: Uint8Array[] = []
-    const origins = new Set<Connection>()
-    const capture = (update: Uint8Array, origin: unknown) => {
-      parts.push(update)
-      origins.add(origin as Connection)
-    }
-    for (const { update, origin, isStep2 } of batch) {
-      // Listening makes Yjs encode what a transaction changed: only needed for step 2.
-      if (isStep2) this.doc.on('update', capture)
-      try {
-        Y.applyUpdate(this.doc, update, origin)
-        if (!isStep2) {
-          parts.push(update)
-          origins.add(origin)
-        }
-      } catch (err) {
-        this.logger.warn('invalid update, closing connection', { err: (err as Error).message })
-        origin.close(CloseCode.malformedMessage, 'malformed update')
-      } finally {
-        if (isStep2) this.doc.off('update', capture)
-      }
-    }
-    // Nothing new (e.g. a reconnecting client's step 2 with what the server already had).
-    if (parts.length === 0) return
-    // Stored as one row, relayed as one message.
-    const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
-    try {
-      this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
-      this.storedRows++
-    } catch (err) {
-      this.fail(err)
+    const serverWrites = batch.filter((item) => item.kind === 'server')
+    if (batch.length === 0) return
+    if (this.failed) {
+      for (const job of serverWrites) job.reject(new Error(`Room.flush: board ${this.boardId} failed`))
       return
     }
-    const only = origins.size === 1 ? [...origins][0]! : null
-    this.broadcast(syncMessage(SyncMessageType.update, update), only)
+    // What to store and relay. Each update gets its own transaction: were a burst applied in
+    // one, a key set twice would have its first value garbage-collected before being relayed,
+    // and the other clients would never see that write.
+    const parts: Uint8Array[] = []
+    const origins = new Set<Connection>()
+    /** Connections that must receive the broadcast although they sent part of it. */
+    let echo = false
+    const refusals = new Map<Connection, Correction[]>()
+    const writeErrors = new Map<Incoming, unknown>()
+    for (const item of batch) {
+      if (item.kind === 'server') {
+        const { update, error } = this.applyServerWrite(item.write)
+        if (error !== undefined) writeErrors.set(item, error)
+        if (update) {
+          parts.push(update)
+          echo = true
+        }
+        continue
+      }
+      const { update, corrections } = this.applyClientUpdate(item)
+      if (!update) continue
+      parts.push(update)
+      origins.add(item.origin)
+      const refused = corrections.filter((c) => c.refused)
+      if (corrections.length > 0) echo = true
+      if (refused.length > 0) refusals.set(item.origin, [...(refusals.get(item.origin) ?? []), ...refused])
+    }
+    if (parts.length > 0) {
+      // Stored as one row, relayed as one message.
+      const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
+      try {
+        this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
+        this.storedRows++
+      } catch (err) {
+        for (const job of serverWrites) job.reject(err)
+        this.fail(err)
+        return
+      }
+      const only = !echo && origins.size === 1 ? [...origins][0]! : null
+      this.broadcast(syncMessage(SyncMessageType.update, update), only)
+    }
+    for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
+    for (const job of serverWrites) {
+      const error = writeErrors.get(job)
+      if (error === undefined) job.resolve()
+      else job.reject(error)
+    }
     if (this.storedRows >= this.options.compactAfterUpdates) await this.compact()
+  }
+
+  /**
+   * Applies one client update in its own transaction and corrects what the hooks refuse, in
+   * the same transaction. Returns what to store and relay: the update as received when nothing
+   * was corrected (the common case, no re-encoding), else the transaction's net effect.
+   */
+  private applyClientUpdate({ update, origin, isStep2 }: Extract<Incoming, { kind: 'client' }>): Applied {
+    const doc = this.doc
+    const store = doc.store
+    const captured: Uint8Array[] = []
+    const capture = (u: Uint8Array) => void captured.push(u)
+    let listening = false
+    // Yjs encodes a transaction's effect at its end only for 'update' listeners.
+    const listen = () => {
+      if (listening) return
+      doc.on('update', capture)
+      listening = true
+    }
+    // A step 2 may repeat known content; updates waiting for missing parts may integrate now.
+    if (isStep2 || store.pendingStructs !== null || store.pendingDs !== null) listen()
+    let corrections: readonly Correction[] = []
+    let malformed: Error | null = null
+    const serverClock = Y.getState(store, doc.clientID)
+    try {
+      Y.transact(
+        doc,
+        (tr) => {
+          try {
+            Y.applyUpdate(doc, update)
+          } catch (err) {
+            // Decoding can fail after part of the update was integrated (a corrupt delete set):
+            // that part is undone below, like a refusal, and only the net effect is kept.
+            malformed = err as Error
+            listen()
+          }
+          // The corrections below are the server's own writes (applyUpdate marked it remote).
+          tr.local = true
+          // A client that wrote with the server's client id would collide with its corrections.
+          if (Y.getState(store, doc.clientID) !== serverClock) doc.clientID = freshClientId(doc)
+          // Part of it waits for missing dependencies: relay only what was integrated.
+          if (store.pendingStructs !== null || store.pendingDs !== null) listen()
+          const changes = collectChanges(tr)
+          if (changes.length === 0) return
+          corrections = malformed ? refuseAll(changes, Rule.malformedUpdate) : this.checkChanges(origin, changes)
+          if (corrections.length === 0) return
+          listen()
+          for (const correction of corrections) setEntry(tr, correction.change, correction.value)
+        },
+        origin,
+      )
+    } finally {
+      if (listening) doc.off('update', capture)
+    }
+    if (malformed) {
+      this.logger.warn('invalid update, closing connection', { err: (malformed as Error).message, role: origin.role })
+      origin.close(CloseCode.malformedMessage, 'malformed update')
+    }
+    if (!listening) return { update, corrections }
+    const net = captured.length === 0 ? null : captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured)
+    return { update: net, corrections }
+  }
+
+  /** Runs the `onChange` hooks; a hook that throws refuses the whole update (fail closed). */
+  private checkChanges(connection: Connection, changes: readonly DocChange[]): readonly Correction[] {
+    const all: Correction[] = []
+    for (const hook of this.hooks) {
+      if (!hook.onChange) continue
+      try {
+        const corrections = hook.onChange({ room: this, connection, changes })
+        if (corrections) all.push(...corrections)
+      } catch (err) {
+        this.logger.error('onChange hook failed: refusing the update', { err })
+        return refuseAll(changes, 'server-error')
+      }
+    }
+    return all
+  }
+
+  private applyServerWrite(write: (doc: Y.Doc) => void): { update: Uint8Array | null; error?: unknown } {
+    const captured: Uint8Array[] = []
+    const capture = (u: Uint8Array) => void captured.push(u)
+    this.doc.on('update', capture)
+    let error: unknown
+    try {
+      Y.transact(this.doc, () => write(this.doc), SERVER_ORIGIN)
+    } catch (err) {
+      // Whatever it wrote before throwing is in memory: it is stored like the rest.
+      error = err
+    } finally {
+      this.doc.off('update', capture)
+    }
+    const update = captured.length === 0 ? null : captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured)
+    return { update, ...(error !== undefined && { error }) }
+  }
+
+  /** Counts and logs refused changes, and tells the writer why. */
+  private reportRefusals(connection: Connection, refused: Correction[]): void {
+    for (const c of refused) this.options.refusals?.count(c.rule)
+    const listed = refused.slice(0, MAX_REFUSALS_TOLD).map((c) => ({ id: c.change.path.join('/') || c.change.root, rule: c.rule }))
+    this.logger.info('changes refused', {
+      role: connection.role,
+      identity: connection.identity.id,
+      total: refused.length,
+      refused: listed.slice(0, 10),
+    })
+    connection.sendEvent({ type: 'refused', changes: listed, total: refused.length })
   }
 
   /**
@@ -323,9 +536,11 @@ export class Room {
    * their edits and send them again.
    */
   private fail(err: unknown): void {
+    if (this.failed) return
     this.failed = true
     this.logger.error('storing an update failed, closing the room', { err })
     for (const connection of [...this.connections]) connection.close(CloseCode.storageFailure, 'storage failure, reconnect')
+    for (const item of this.incoming.splice(0)) if (item.kind === 'server') item.reject(err)
   }
 
   get isFailed(): boolean {
@@ -353,6 +568,11 @@ export class Room {
     }
   }
 
+  /** Sends one of Fabrique's events to every connection that speaks them and passes `filter`. */
+  broadcastEvent(event: Parameters<Connection['sendEvent']>[0], filter: (c: Connection) => boolean = () => true): void {
+    for (const connection of this.connections) if (filter(connection)) connection.sendEvent(event)
+  }
+
   /** Resolves once every received update is stored. */
   async settle(): Promise<void> {
     while (this.flushing || this.flushScheduled || this.incoming.length > 0) {
@@ -366,7 +586,31 @@ export class Room {
     for (const connection of [...this.connections]) connection.close(code, reason)
   }
 
+  /** Runs the `onUnload` hooks (errors are logged), then frees the document. */
+  async unload(): Promise<void> {
+    for (const hook of this.hooks) {
+      try {
+        await hook.onUnload?.({ room: this })
+      } catch (err) {
+        this.logger.error('onUnload hook failed', { err })
+      }
+    }
+    this.destroy()
+  }
+
   destroy(): void {
     this.doc.destroy()
+  }
+}
+
+function refuseAll(changes: readonly DocChange[], rule: string): Correction[] {
+  return changes.map((change) => ({ change, value: change.before, rule, refused: true }))
+}
+
+/** A client id no one has written with in `doc`. */
+function freshClientId(doc: Y.Doc): number {
+  for (;;) {
+    const id = Math.floor(Math.random() * 0xffffffff) >>> 0
+    if (!doc.store.clients.has(id)) return id
   }
 }

@@ -1,7 +1,9 @@
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import { FlushScheduler } from './FlushScheduler'
-import { Room, type RoomHooks } from './Room'
+import { RefusalCounter } from './RefusalCounter'
+import { Room } from './Room'
+import type { RoomHooks } from './RoomHooks'
 
 export interface RoomManagerOptions {
   storage: Storage
@@ -10,7 +12,8 @@ export interface RoomManagerOptions {
   compactAfterUpdates: number
   /** How long an empty room stays in memory before it is unloaded. */
   roomIdleMs: number
-  hooks?: RoomHooks
+  /** Run by every room, in order (see {@link RoomHooks}). */
+  hooks?: readonly RoomHooks[]
   awarenessTakeoverMs?: number
 }
 
@@ -31,6 +34,8 @@ export class RoomManager {
   /** How many times a board's stored state was read; tests use it to check loads are shared. */
   loadCount = 0
   private readonly flushScheduler = new FlushScheduler()
+  /** Changes refused in every room since start, by rule. */
+  readonly refusals = new RefusalCounter()
 
   constructor(private readonly options: RoomManagerOptions) {}
 
@@ -72,6 +77,7 @@ export class RoomManager {
       hooks: this.options.hooks,
       awarenessTakeoverMs: this.options.awarenessTakeoverMs,
       flushScheduler: this.flushScheduler,
+      refusals: this.refusals,
       onEmpty: (room) => this.scheduleUnload(room),
     })
   }
@@ -108,7 +114,7 @@ export class RoomManager {
         }
         await room.compact()
         room.closeAll(1001, 'board unloaded')
-        room.destroy()
+        await room.unload()
         this.options.logger.debug('room unloaded', { boardId })
       } catch (err) {
         this.options.logger.error('unloading a room failed', { boardId, err })
@@ -128,7 +134,7 @@ export class RoomManager {
           await room.settle()
           room.closeAll(code, reason)
           await room.settle()
-          room.destroy()
+          await room.unload()
         } catch (err) {
           this.options.logger.error('closing a room failed', { boardId, err })
         }

@@ -43,3 +43,11 @@ export function encodeAwarenessMessage(entries: Iterable<AwarenessEntry>): Uint8
   encoding.writeVarUint8Array(message, encoding.toUint8Array(update))
   return encoding.toUint8Array(message)
 }
+
+/** An `awareness` message wrapping an awareness update as received (relayed without re-encoding). */
+export function wrapAwarenessUpdate(update: Uint8Array): Uint8Array {
+  const message = encoding.createEncoder()
+  encoding.writeVarUint(message, MessageType.awareness)
+  encoding.writeVarUint8Array(message, update)
+  return encoding.toUint8Array(message)
+}

@@ -4,11 +4,14 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { SYNC_PATH_PREFIX } from '../../shared/protocol'
 import type { Role } from '../../shared/roles'
 import { isId } from '../../shared/validation'
+import { PERSON_COLORS } from '../../shared/identity'
 import { authorizeLab } from '../access/authorize'
+import { verifyIdentity } from '../access/identities'
+import { generateId } from '../access/tokens'
 import { HttpError } from '../http/HttpError'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
-import type { Connection } from '../rooms/Connection'
+import type { Connection, ConnectionIdentity } from '../rooms/Connection'
 import type { RoomManager } from '../rooms/RoomManager'
 import { CloseCode } from '../../shared/protocol'
 import { WsRoomSocket } from './WsRoomSocket'
@@ -21,6 +24,9 @@ export interface SyncEndpointOptions {
   pingIntervalMs: number
 }
 
+/** Messages held for a socket while its board loads; more closes it (an honest client sends a few). */
+export const MAX_EARLY_MESSAGES = 256
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data)
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
@@ -28,9 +34,12 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /**
- * WebSocket upgrades on `/sync/<boardId>?token=…`: checks the token before any socket exists,
- * then hands the socket to the board's room. Pings every socket and drops those that stop
- * answering.
+ * WebSocket upgrades on `/sync/<boardId>?token=…&identity=…`: checks the token (and the
+ * identity, when one is presented) before any socket exists, then hands the socket to the
+ * board's room. Pings every socket and drops those that stop answering.
+ *
+ * A client without an identity (a stock y-websocket client) gets one for this connection
+ * only: what it creates is still stamped, but it is someone new each time it connects.
  */
 export class SyncEndpoint {
   private readonly wss: WebSocketServer
@@ -62,8 +71,9 @@ export class SyncEndpoint {
       const board = await this.options.storage.getBoard(boardId)
       if (!board) throw new HttpError(404, 'board not found')
       const role = await authorizeLab(this.options.storage, board.labId, url.searchParams.get('token'))
+      const identity = await this.identify(board.labId, url.searchParams.get('identity'))
       if (!this.accepting) throw new HttpError(503, 'server is shutting down')
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, boardId, role))
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, boardId, role, identity))
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500
       const message = err instanceof HttpError ? err.message : 'internal error'
@@ -75,19 +85,39 @@ export class SyncEndpoint {
     }
   }
 
-  private attach(ws: WebSocket, boardId: string, role: Role): void {
+  private async identify(labId: string, credential: string | null): Promise<ConnectionIdentity> {
+    if (credential === null) {
+      const color = PERSON_COLORS[Math.floor(Math.random() * PERSON_COLORS.length)]!
+      return { id: `anon-${generateId()}`, name: '', color, ephemeral: true }
+    }
+    const identity = await verifyIdentity(this.options.storage, labId, credential)
+    if (!identity) throw new HttpError(403, 'this identity does not belong to this lab')
+    return { id: identity.id, name: identity.name, color: identity.color, ephemeral: false }
+  }
+
+  private attach(ws: WebSocket, boardId: string, role: Role, identity: ConnectionIdentity): void {
     const { rooms, logger } = this.options
     this.alive.set(ws, true)
-    // Messages can arrive before the room is loaded: hold them, in order.
+    // Messages can arrive before the room is loaded: hold them, in order, up to a bound.
     const early: Uint8Array[] = []
+    let earlyBytes = 0
     let connection: Connection | null = null
     let closed = false
     ws.on('pong', () => this.alive.set(ws, true))
     ws.on('error', (err) => logger.debug('socket error', { boardId, err: err.message }))
     ws.on('message', (data) => {
       const bytes = toBytes(data)
-      if (connection) roomRef?.handleMessage(connection, bytes)
-      else early.push(bytes)
+      if (connection) {
+        roomRef?.handleMessage(connection, bytes)
+        return
+      }
+      earlyBytes += bytes.byteLength
+      if (early.length >= MAX_EARLY_MESSAGES || earlyBytes > 2 * this.options.maxMessageBytes) {
+        early.length = 0
+        ws.close(CloseCode.tooManyEarlyMessages, 'too many messages before the board was loaded')
+        return
+      }
+      early.push(bytes)
     })
     let roomRef: Awaited<ReturnType<RoomManager['getRoom']>> | null = null
     ws.on('close', () => {
@@ -97,9 +127,9 @@ export class SyncEndpoint {
     rooms.getRoom(boardId).then(
       (room) => {
         roomRef = room
-        connection = room.addConnection(new WsRoomSocket(ws, this.frames), role)
+        connection = room.addConnection(new WsRoomSocket(ws, this.frames), role, identity)
         for (const bytes of early.splice(0)) room.handleMessage(connection, bytes)
-        // Closed while loading: leaving lets the room start its idle timer.
+        // Closed meanwhile: leaving lets the room start its idle timer.
         if (closed) room.removeConnection(connection)
       },
       (err) => {

@@ -12,6 +12,7 @@ import type { Board, BoardView, CreatedLab, Lab, LabView } from '../../shared/la
 import { ACTIVITIES } from '../../shared/phases'
 import { isId } from '../../shared/validation'
 import { connect, waitFor, waitSynced } from '../support/providers'
+import { note } from '../support/records'
 import { api, createLabAndBoard, makeDataDir, startServer, type TestServer } from '../support/testServer'
 
 /** A real 1×1 PNG. */
@@ -470,7 +471,7 @@ describe('the rest of the HTTP surface', () => {
     const s = await server({ TLDRAW_LICENSE_KEY: 'licence-123', PUBLIC_URL: 'https://fabrique.example.org/' })
     const health = await request(s.url, 'GET', '/healthz')
     expect(health.status).toBe(200)
-    expect(health.body).toEqual({ status: 'ok', boardsLoaded: 0, connections: 0 })
+    expect(health.body).toEqual({ status: 'ok', boardsLoaded: 0, connections: 0, refusals: { total: 0, byRule: {} } })
     const config = await request(s.url, 'GET', '/api/config')
     expect(config.body).toEqual({ tldrawLicenseKey: 'licence-123', publicUrl: 'https://fabrique.example.org' })
     expect(config.headers.get('cache-control')).toBe('no-store')
@@ -482,7 +483,7 @@ describe('the rest of the HTTP surface', () => {
     const c = connect(s.wsUrl, board.id, lab.tokens.participant)
     try {
       await waitSynced(c.provider)
-      expect((await request(s.url, 'GET', '/healthz')).body).toEqual({ status: 'ok', boardsLoaded: 1, connections: 1 })
+      expect((await request(s.url, 'GET', '/healthz')).body).toEqual({ status: 'ok', boardsLoaded: 1, connections: 1, refusals: { total: 0, byRule: {} } })
     } finally {
       c.provider.destroy()
     }
@@ -550,8 +551,8 @@ describe('logs', () => {
       const viewer = connect(wsUrl, board.id, lab.tokens.viewer)
       providers.push(writer, viewer)
       await Promise.all([waitSynced(writer.provider), waitSynced(viewer.provider)])
-      writer.doc.getMap('records').set('shape:1', { id: 'shape:1' })
-      viewer.doc.getMap('records').set('shape:v', { id: 'shape:v' })
+      writer.doc.getMap('records').set('shape:1', note('1'))
+      viewer.doc.getMap('records').set('shape:v', note('v'))
       writer.provider.awareness.setLocalStateField('presence', { name: 'A' })
       await waitFor(() => viewer.doc.getMap('records').has('shape:1'), 'the write to reach the viewer')
       for (const token of [wrong, other.lab.tokens.facilitator]) {
@@ -566,7 +567,7 @@ describe('logs', () => {
       raw.send(Buffer.from([0, 9, 9]))
       await new Promise((r) => raw.on('close', r))
       await waitFor(() => lines.some((l) => l.includes('malformed message')), 'the malformed message to be logged')
-      await waitFor(() => lines.some((l) => l.includes('update refused')), 'the refused update to be logged')
+      await waitFor(() => lines.some((l) => l.includes('read-only connection dropped')), 'the refused update to be logged')
       for (const p of providers.splice(0)) p.provider.destroy()
       await fabrique.stop()
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/logger'
 import { MemoryStorage } from '../../server/persistence/MemoryStorage'
-import { readOnlyHook, type Room, type RoomHooks } from '../../server/rooms/Room'
+import type { Room } from '../../server/rooms/Room'
+import type { RoomHooks } from '../../server/rooms/RoomHooks'
 import { RoomManager } from '../../server/rooms/RoomManager'
 import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol'
 import type { Role } from '../../shared/roles'
@@ -42,7 +43,7 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number;
     sendBufferLimitBytes: SEND_LIMIT,
     compactAfterUpdates: options.compactAfterUpdates ?? 1000,
     roomIdleMs: 60_000,
-    hooks: options.hooks ?? { beforeApplyUpdate: readOnlyHook },
+    hooks: options.hooks ? [options.hooks] : [],
     awarenessTakeoverMs: options.awarenessTakeoverMs,
   })
   managers.push(manager)
@@ -50,10 +51,12 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number;
   return { storage, manager, room, boardId: board.id }
 }
 
+let people = 0
+
 /** A client of a room over an in-memory socket, with its own document. */
 function join(room: Room, role: Role = 'participant') {
   const socket = new MemorySocket()
-  const connection = room.addConnection(socket, role)
+  const connection = room.addConnection(socket, role, { id: `person-${++people}`, name: 'Test', color: '#1971c2', ephemeral: false })
   const doc = new Y.Doc()
   return {
     socket,
@@ -236,34 +239,42 @@ describe('Room: durability order', () => {
     expect(viewer.socket.take().map((m) => m.type)).toEqual(['update'])
   })
 
-  it('lets a beforeApplyUpdate hook refuse updates, with the room, connection and update in its payload', async () => {
-    const seen: { roomIsThis: boolean; role: Role; bytes: number }[] = []
+  it('lets an onChange hook see exactly what an update changed and correct it: no one else sees it, the writer converges, its next edit flows', async () => {
+    const seen: { roomIsThis: boolean; role: Role; changes: { path: string; before: unknown; after: unknown }[] }[] = []
     let theRoom: Room | null = null
     const hooks: RoomHooks = {
-      beforeApplyUpdate: ({ room, connection, update }) => {
-        seen.push({ roomIsThis: room === theRoom, role: connection.role, bytes: update.byteLength })
-        return update.byteLength > 200 ? 'too big' : null
+      onChange: ({ room, connection, changes }) => {
+        seen.push({ roomIsThis: room === theRoom, role: connection.role, changes: changes.map((c) => ({ path: `${c.root}/${c.path.join('/')}`, before: c.before, after: c.after })) })
+        return changes.filter((c) => c.path[0] === 'shape:guarded').map((change) => ({ change, value: change.before, rule: 'guarded', refused: true }))
       },
     }
-    const { room, storage } = await setup({ hooks })
+    const { room, storage, boardId } = await setup({ hooks })
     theRoom = room
     const a = join(room, 'facilitator')
     const b = join(room)
-    a.socket.take()
+    a.send(step1Message(a.doc))
+    applySyncMessages(a.doc, a.socket.take())
     b.socket.take()
-    a.send(updateMessage(a.edit((r) => r.set('big', 'x'.repeat(500)))))
+    a.send(updateMessage(a.edit((r) => r.set('shape:guarded', { v: 'first' }))))
     await room.settle()
-    expect(room.doc.getMap('records').has('big')).toBe(false)
-    expect(storage.appendCalls).toBe(0)
-    expect(b.socket.take()).toEqual([])
-    // From another client: a's own next update would depend on the refused one and stay pending.
-    const c = join(room, 'facilitator')
-    c.send(updateMessage(c.edit((r) => r.set('small', 1))))
+    expect(room.doc.getMap('records').has('shape:guarded')).toBe(false)
+    // The net effect is relayed (nothing visible), and the writer gets the correction.
+    applySyncMessages(b.doc, b.socket.take())
+    expect(b.doc.getMap('records').has('shape:guarded')).toBe(false)
+    applySyncMessages(a.doc, a.socket.take())
+    expect(a.doc.getMap('records').toJSON()).toEqual(room.doc.getMap('records').toJSON())
+    // The refused content is neither stored nor sent.
+    const stored = Buffer.concat((await storage.loadUpdates(boardId)).updates.map((u) => Buffer.from(u)))
+    expect(stored.includes('first')).toBe(false)
+    // The writer's clock chain is intact: its next edit, built on the refused one, is applied.
+    a.send(updateMessage(a.edit((r) => r.set('shape:free', { v: 'next' }))))
     await room.settle()
-    expect(room.doc.getMap('records').get('small')).toBe(1)
-    expect(b.socket.take().map((m) => m.type)).toEqual(['update'])
+    expect(room.doc.getMap('records').get('shape:free')).toEqual({ v: 'next' })
+    applySyncMessages(b.doc, b.socket.take())
+    expect(b.doc.getMap('records').get('shape:free')).toEqual({ v: 'next' })
     expect(seen.map((s) => s.roomIsThis && s.role)).toEqual(['facilitator', 'facilitator'])
-    expect(seen[0]!.bytes).toBeGreaterThan(200)
+    expect(seen[0]!.changes).toEqual([{ path: 'records/shape:guarded', before: undefined, after: { v: 'first' } }])
+    expect(seen[1]!.changes).toEqual([{ path: 'records/shape:free', before: undefined, after: { v: 'next' } }])
   })
 
   it('compacts the stored log once it holds enough rows, keeping the content', async () => {

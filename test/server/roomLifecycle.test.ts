@@ -10,6 +10,7 @@ import { replay } from '../persistence/storageContract'
 import { ControlledStorage } from '../support/controlledStorage'
 import { awarenessMessage } from '../support/memorySockets'
 import { connect, waitFor, waitSynced } from '../support/providers'
+import { note, textOf } from '../support/records'
 import { api, createLabAndBoard, makeDataDir, startServer, type StartServerOptions, type TestServer } from '../support/testServer'
 
 let servers: TestServer[] = []
@@ -73,7 +74,7 @@ describe('idle rooms', () => {
     await waitSynced(a.provider)
     expect(s.server.rooms.loadedBoardIds).toEqual([board.id])
     storage.holdAppends = true
-    a.doc.getMap('records').set('shape:late', { id: 'shape:late' })
+    a.doc.getMap('records').set('shape:late', note('late'))
     await waitFor(() => storage.heldAppendCount === 1, 'the write to be in flight')
     a.provider.destroy()
     await waitFor(async () => (await healthz(s)).connections === 0, 'the client to leave')
@@ -92,7 +93,7 @@ describe('idle rooms', () => {
     const { lab, board } = await createLabAndBoard(s.url)
     const a = client(s, board.id, lab.tokens.participant)
     await waitSynced(a.provider)
-    a.doc.getMap('records').set('shape:1', { id: 'shape:1', text: 'avant' })
+    a.doc.getMap('records').set('shape:1', note('1', 'avant'))
     await waitFor(() => storage.appendCalls === 1, 'the write to be stored')
     const loads = s.server.rooms.loadCount
     storage.holdCompactions = true
@@ -108,10 +109,10 @@ describe('idle rooms', () => {
 
     storage.releaseCompactions()
     await waitSynced(b.provider)
-    expect(b.doc.getMap('records').get('shape:1')).toEqual({ id: 'shape:1', text: 'avant' })
+    expect(textOf(b.doc.getMap('records').get('shape:1'))).toBe('avant')
     expect(s.server.rooms.loadCount).toBe(loads + 1)
     // The fresh room works: a write from b reaches a third client and the disk.
-    b.doc.getMap('records').set('shape:2', { id: 'shape:2' })
+    b.doc.getMap('records').set('shape:2', note('2'))
     const c = client(s, board.id, lab.tokens.viewer)
     await waitFor(() => c.doc.getMap('records').has('shape:2'), 'b’s write at c')
     expect(await storedRecords(storage, board.id)).toHaveProperty('shape:2')
@@ -123,11 +124,12 @@ describe('idle rooms', () => {
     const a = client(s, board.id, lab.tokens.participant)
     await waitSynced(a.provider)
     const map = a.doc.getMap('records')
-    for (let i = 0; i < 20; i++) map.set(`shape:${i}`, { id: `shape:${i}`, i })
+    for (let i = 0; i < 20; i++) map.set(`shape:${i}`, note(`shape:${i}`, `${i}`))
     map.delete('shape:3')
-    const expected = map.toJSON()
     const watcher = client(s, board.id, lab.tokens.viewer)
-    await waitFor(() => isDeepStrictEqual(watcher.doc.getMap('records').toJSON(), expected), 'the writes to be relayed')
+    // The server stamped the author on each note: the writer converges to what everyone has.
+    await waitFor(() => watcher.doc.getMap('records').size === map.size && isDeepStrictEqual(watcher.doc.getMap('records').toJSON(), map.toJSON()), 'the writes to be relayed')
+    const expected = map.toJSON()
     a.provider.destroy()
     watcher.provider.destroy()
     await waitFor(() => s.server.rooms.loadedBoardIds.length === 0, 'the room to be unloaded')
@@ -160,7 +162,7 @@ describe('dead and misbehaving connections', () => {
     // Clients that answer pings stay, across several ping intervals.
     await sleep(500)
     expect(b.provider.wsconnected && c.provider.wsconnected).toBe(true)
-    c.doc.getMap('records').set('shape:alive', { id: 'shape:alive' })
+    c.doc.getMap('records').set('shape:alive', note('alive'))
     await waitFor(() => b.doc.getMap('records').has('shape:alive'), 'c’s write at b')
   })
 
@@ -193,11 +195,11 @@ describe('dead and misbehaving connections', () => {
     await Promise.all([waitSynced(b.provider), waitSynced(c.provider)])
     const big = await rawSocket(s, board.id, lab.tokens.participant)
     const doc = new Y.Doc()
-    doc.getMap('records').set('shape:huge', { id: 'shape:huge', text: 'x'.repeat(2000) })
+    doc.getMap('records').set('shape:huge', note('huge', 'x'.repeat(2000)))
     const update = Y.encodeStateAsUpdate(doc)
     big.ws.send(Buffer.concat([Buffer.from([0, 2]), Buffer.from(encodeLength(update.length)), update]))
     expect((await big.closed).code).toBe(1009)
-    c.doc.getMap('records').set('shape:small', { id: 'shape:small' })
+    c.doc.getMap('records').set('shape:small', note('small'))
     await waitFor(() => b.doc.getMap('records').has('shape:small'), 'c’s write at b')
     expect(b.doc.getMap('records').has('shape:huge')).toBe(false)
     expect(b.provider.wsconnected && c.provider.wsconnected).toBe(true)
@@ -225,7 +227,7 @@ describe('stopping the server', () => {
     const a = client(s, board.id, lab.tokens.participant)
     await waitSynced(a.provider)
     storage.holdAppends = true
-    a.doc.getMap('records').set('shape:pending', { id: 'shape:pending' })
+    a.doc.getMap('records').set('shape:pending', note('pending'))
     await waitFor(() => storage.heldAppendCount === 1, 'the write to be in flight')
     let stopped = false
     const stopping = s.stop().then(() => (stopped = true))
@@ -247,7 +249,7 @@ describe('stopping the server', () => {
     const room = await s.server.rooms.getRoom(board.id)
     const map = a.doc.getMap('records')
     // Separate messages, sent as fast as the client can.
-    for (let i = 0; i < 200; i++) map.set(`shape:${i}`, { id: `shape:${i}` })
+    for (let i = 0; i < 200; i++) map.set(`shape:${i}`, note(`shape:${i}`))
     await waitFor(() => getRecordsMap(room.doc).size > 2, 'the first writes to reach the server')
     // Stop at once, with writes queued, in flight and still arriving.
     const appliedAtStop = Object.keys(getRecordsMap(room.doc).toJSON())
@@ -289,7 +291,7 @@ describe('stopping the server', () => {
     const b = connect(wsUrl, board.id, lab.tokens.viewer)
     cleanups.push(() => a.provider.destroy(), () => b.provider.destroy())
     await Promise.all([waitSynced(a.provider), waitSynced(b.provider)])
-    for (let i = 0; i < 100; i++) a.doc.getMap('records').set(`shape:${i}`, { id: `shape:${i}` })
+    for (let i = 0; i < 100; i++) a.doc.getMap('records').set(`shape:${i}`, note(`shape:${i}`))
     await waitFor(() => b.doc.getMap('records').has('shape:0'), 'the first write to be relayed')
     child.kill('SIGTERM')
     expect(await exited).toBe(0)

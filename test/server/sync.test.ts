@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getRecordsMap } from '../../shared/boardDoc'
 import { connect, waitFor, waitSynced } from '../support/providers'
+import { note, textOf } from '../support/records'
 import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
 
 let servers: TestServer[] = []
@@ -49,8 +50,8 @@ describe('sync over real WebSockets', () => {
     const a = client(s, board.id, lab.tokens.participant)
     const b = client(s, board.id, lab.tokens.facilitator)
     await Promise.all([waitSynced(a.provider), waitSynced(b.provider)])
-    a.doc.getMap('records').set('shape:a', { id: 'shape:a', typeName: 'shape', text: 'from a' })
-    b.doc.getMap('records').set('shape:b', { id: 'shape:b', typeName: 'shape', text: 'from b' })
+    a.doc.getMap('records').set('shape:a', note('a', 'from a'))
+    b.doc.getMap('records').set('shape:b', note('b', 'from b'))
     await waitFor(() => a.doc.getMap('records').has('shape:b') && b.doc.getMap('records').has('shape:a'), 'convergence')
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc))
     expect(a.doc.getMap('records').toJSON()).toEqual(b.doc.getMap('records').toJSON())
@@ -84,7 +85,7 @@ describe('sync over real WebSockets', () => {
     const a = client(s, board.id, lab.tokens.participant)
     await waitSynced(a.provider)
     const map = a.doc.getMap('records')
-    for (let i = 0; i < 50; i++) map.set(`shape:${i}`, { id: `shape:${i}`, typeName: 'shape', i })
+    for (let i = 0; i < 50; i++) map.set(`shape:${i}`, note(`shape:${i}`, `note ${i}`))
     map.delete('shape:7')
     await waitFor(() => s.server.rooms.loadedBoardIds.length === 1, 'room loaded')
     const room = await s.server.rooms.getRoom(board.id)
@@ -99,7 +100,7 @@ describe('sync over real WebSockets', () => {
     const { lab, board } = await createLabAndBoard(s.url)
     const a = client(s, board.id, lab.tokens.participant)
     await waitSynced(a.provider)
-    a.doc.getMap('records').set('shape:kept', { id: 'shape:kept', typeName: 'shape', text: 'toujours là' })
+    a.doc.getMap('records').set('shape:kept', note('kept', 'toujours là'))
     const room = await s.server.rooms.getRoom(board.id)
     await waitFor(() => getRecordsMap(room.doc).has('shape:kept'), 'server has the write')
     a.provider.destroy()
@@ -108,7 +109,7 @@ describe('sync over real WebSockets', () => {
     servers.push(s)
     const b = client(s, board.id, lab.tokens.participant)
     await waitSynced(b.provider)
-    expect(b.doc.getMap('records').get('shape:kept')).toEqual({ id: 'shape:kept', typeName: 'shape', text: 'toujours là' })
+    expect(textOf(b.doc.getMap('records').get('shape:kept'))).toBe('toujours là')
   })
 
   it("a viewer's writes reach neither the others nor the disk, and the viewer is told it is read-only", async () => {
@@ -124,9 +125,9 @@ describe('sync over real WebSockets', () => {
     const writer = client(s, board.id, lab.tokens.participant)
     await Promise.all([waitSynced(viewer.provider), waitSynced(writer.provider)])
     await waitFor(() => readOnlyReason === 'read-only', 'read-only notice')
-    viewer.doc.getMap('records').set('shape:viewer', { id: 'shape:viewer', typeName: 'shape' })
+    viewer.doc.getMap('records').set('shape:viewer', note('viewer'))
     // A write from the participant afterwards proves messages flowed past the viewer's.
-    writer.doc.getMap('records').set('shape:writer', { id: 'shape:writer', typeName: 'shape' })
+    writer.doc.getMap('records').set('shape:writer', note('writer'))
     await waitFor(() => viewer.doc.getMap('records').has('shape:writer'), 'viewer receives writes')
     const room = await s.server.rooms.getRoom(board.id)
     await room.settle()
@@ -162,7 +163,7 @@ describe('sync over real WebSockets', () => {
     const clients = Array.from({ length: 20 }, () => client(s, board.id, lab.tokens.participant))
     await Promise.all(clients.map((c) => waitSynced(c.provider)))
     expect(s.server.rooms.loadCount - before).toBe(1)
-    clients.forEach((c, i) => c.doc.getMap('records').set(`shape:${i}`, { id: `shape:${i}`, typeName: 'shape' }))
+    clients.forEach((c, i) => c.doc.getMap('records').set(`shape:${i}`, note(`shape:${i}`)))
     await waitFor(() => clients.every((c) => c.doc.getMap('records').size === 22), 'all 20 writes everywhere')
   })
 
@@ -173,7 +174,7 @@ describe('sync over real WebSockets', () => {
     await waitSynced(a.provider)
     const map = a.doc.getMap('records')
     for (let i = 0; i < 45; i++) {
-      map.set(`shape:${i % 7}`, { id: `shape:${i % 7}`, typeName: 'shape', v: i })
+      map.set(`shape:${i % 7}`, note(`shape:${i % 7}`, `v${i}`))
       await new Promise((r) => setTimeout(r, 2))
     }
     map.delete('shape:3')
@@ -200,7 +201,7 @@ describe('sync over real WebSockets', () => {
     const { code, reason } = await closed
     expect(code).toBe(4400)
     expect(reason).toMatch(/malformed/)
-    a.doc.getMap('records').set('shape:after', { id: 'shape:after', typeName: 'shape' })
+    a.doc.getMap('records').set('shape:after', note('after'))
     const b = client(s, board.id, lab.tokens.participant)
     await waitSynced(b.provider)
     await waitFor(() => b.doc.getMap('records').has('shape:after'), 'board still works')

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { binaryFrame } from '../../server/sync/WsRoomSocket'
 import { connect, waitFor, waitSynced } from '../support/providers'
+import { note, textOf } from '../support/records'
 import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
 
 // ws's frame parser; exported by the package but not by its type definitions.
@@ -46,11 +47,11 @@ describe('pre-built WebSocket frames', () => {
     try {
       await Promise.all(clients.map((c) => waitSynced(c.provider)))
       const big = 'x'.repeat(150_000)
-      clients[0]!.doc.getMap('records').set('small', 'petit')
-      clients[0]!.doc.getMap('records').set('big', big)
-      clients[1]!.doc.getMap('records').set('medium', 'm'.repeat(300))
-      await waitFor(() => clients.every((c) => ['small', 'big', 'medium'].every((k) => c.doc.getMap('records').has(k))), 'all updates everywhere')
-      for (const c of clients) expect(c.doc.getMap('records').get('big')).toBe(big)
+      clients[0]!.doc.getMap('records').set('shape:small', note('small', 'petit'))
+      clients[0]!.doc.getMap('records').set('shape:big', note('big', big))
+      clients[1]!.doc.getMap('records').set('shape:medium', note('medium', 'm'.repeat(300)))
+      await waitFor(() => clients.every((c) => ['small', 'big', 'medium'].every((k) => c.doc.getMap('records').has(`shape:${k}`))), 'all updates everywhere')
+      for (const c of clients) expect(textOf(c.doc.getMap('records').get('shape:big'))).toBe(big)
       expect(Y.encodeStateVector(clients[1]!.doc)).toEqual(Y.encodeStateVector(clients[2]!.doc))
     } finally {
       for (const c of clients) c.provider.destroy()

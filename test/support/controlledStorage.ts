@@ -1,6 +1,7 @@
 import type { Board, Lab } from '../../shared/lab'
 import type { UpdateLabInput } from '../../shared/validation'
-import type { LabTokenHashes, Storage, StoredAsset, StoredUpdates } from '../../server/persistence/Storage'
+import type { Identity } from '../../shared/identity'
+import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
 
 /** A write that is held until the test releases it. */
 interface Held {
@@ -88,6 +89,15 @@ export class ControlledStorage implements Storage {
   }
   countUpdates(boardId: string): Promise<number> {
     return this.inner.countUpdates(boardId)
+  }
+  createIdentity(identity: StoredIdentity): Promise<void> {
+    return this.inner.createIdentity(identity)
+  }
+  getIdentity(identityId: string): Promise<StoredIdentity | null> {
+    return this.inner.getIdentity(identityId)
+  }
+  updateIdentity(identityId: string, patch: Partial<Identity>): Promise<StoredIdentity | null> {
+    return this.inner.updateIdentity(identityId, patch)
   }
   putAsset(asset: StoredAsset, data: Uint8Array): Promise<void> {
     return this.inner.putAsset(asset, data)

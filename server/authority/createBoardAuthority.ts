@@ -1,0 +1,30 @@
+import { readRemovedPeople } from '../../shared/boardSession'
+import { CloseCode } from '../../shared/protocol'
+import type { Storage } from '../persistence/Storage'
+import { ConnectionRefused, type RoomHooks } from '../rooms/RoomHooks'
+import { REMOVED_REASON, runBoardCommand } from './boardCommands'
+import { judgeChanges } from './judgeChanges'
+import { announcePeople } from './peopleOnBoard'
+
+/**
+ * The board's rules as room hooks: every client change is judged against its writer's role
+ * and the board's editing mode (see `shared/authority/rules.ts`), commands are checked and
+ * carried out by the server, removed people are kept out, facilitators see who is there.
+ */
+export function createBoardAuthority({ storage }: { storage: Storage }): RoomHooks {
+  return {
+    onConnect({ room, connection }) {
+      if (readRemovedPeople(room.doc)[connection.identity.id]) throw new ConnectionRefused(CloseCode.removed, REMOVED_REASON)
+      announcePeople(room)
+    },
+    onChange({ room, connection, changes }) {
+      return judgeChanges(room.doc, { role: connection.role, identityId: connection.identity.id }, changes)
+    },
+    onCommand({ room, connection, command }) {
+      return runBoardCommand(storage, room, connection, command)
+    },
+    onDisconnect({ room }) {
+      announcePeople(room)
+    },
+  }
+}

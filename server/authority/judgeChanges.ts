@@ -1,0 +1,142 @@
+import * as Y from 'yjs'
+import { referencesOf } from '../../shared/authority/records'
+import { judgeRecordChange, Rule, type RuleContext, type RuleName } from '../../shared/authority/rules'
+import { BoardDocKey, BoardMetaKey, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
+import { readEditingMode } from '../../shared/boardSession'
+import type { Role } from '../../shared/roles'
+import type { Correction } from '../rooms/RoomHooks'
+import type { DocChange } from '../rooms/transactionChanges'
+
+/** Who wrote the changes being judged. */
+export interface Writer {
+  role: Role
+  identityId: string
+}
+
+/** Rule name of a correction that stamps authorship (not a refusal). */
+export const AUTHOR_STAMP = 'author-stamp'
+
+function asRecord(value: unknown): StoredRecord | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as StoredRecord).typeName === 'string' ? (value as StoredRecord) : undefined
+}
+
+const isPlainObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Y.AbstractType)
+
+/** The rule refusing a change outside `records`, or null to accept it. */
+function judgeOtherChange(change: DocChange, role: Role): RuleName | null {
+  if (change.path.length === 0) return Rule.unknownEntry
+  switch (change.root) {
+    case BoardDocKey.records:
+      // Records are whole JSON values: anything nested inside one is not a record.
+      return Rule.invalidRecord
+    case BoardDocKey.session:
+      return Rule.serverOnly
+    case BoardDocKey.meta: {
+      const [key] = change.path
+      if (key === BoardMetaKey.schema) return Rule.serverOnly
+      if (key !== BoardMetaKey.templates) return Rule.unknownEntry
+      if (role !== 'facilitator') return Rule.metaFacilitatorOnly
+      // Facilitators mark the templates they insert: the map is created once, its entries are ids.
+      if (change.path.length === 1) return change.after instanceof Y.Map && (change.before === undefined || isPlainObject(change.before)) ? null : Rule.metaFacilitatorOnly
+      return change.path.length === 2 && (typeof change.after === 'string' || change.after === undefined) ? null : Rule.unknownEntry
+    }
+    default:
+      // Maps a client invented: never valid, but removing what is there is fine.
+      return change.after === undefined ? null : Rule.unknownEntry
+  }
+}
+
+/**
+ * Judges what one client update did to a board: every entry it created, changed or removed
+ * is checked against the writer's role and the board's editing mode, and the corrections to
+ * write are returned (refusals set the entry back; authorship is stamped).
+ *
+ * Records are judged together, until nothing changes: refusing one record can make another
+ * invalid (a note placed in a frame whose creation was refused; a frame deleted while a note
+ * in it is kept).
+ */
+export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocChange[]): Correction[] {
+  const corrections: Correction[] = []
+  const recordChanges = new Map<string, DocChange>()
+  for (const change of changes) {
+    if (change.root === BoardDocKey.records && change.path.length === 1) {
+      recordChanges.set(change.path[0]!, change)
+      continue
+    }
+    const rule = judgeOtherChange(change, writer.role)
+    if (rule) corrections.push({ change, value: change.before, rule, refused: true })
+  }
+  if (recordChanges.size === 0) return corrections
+
+  const records = getRecordsMap(doc)
+  const refused = new Map<string, RuleName>()
+  const rewrites = new Map<string, StoredRecord>()
+  const ctx: RuleContext = {
+    role: writer.role,
+    identityId: writer.identityId,
+    mode: readEditingMode(doc),
+    before: (id) => {
+      const change = recordChanges.get(id)
+      return asRecord(change ? change.before : records.get(id))
+    },
+    after: (id) => {
+      const change = recordChanges.get(id)
+      if (!change) return asRecord(records.get(id))
+      if (refused.has(id)) return asRecord(change.before)
+      return rewrites.get(id) ?? asRecord(change.after)
+    },
+  }
+  // Who points to whom, built only when something is deleted.
+  let dependents: Map<string, Set<string>> | null = null
+  const buildDependents = () => {
+    const index = new Map<string, Set<string>>()
+    const add = (record: StoredRecord | undefined) => {
+      if (!record) return
+      for (const ref of referencesOf(record)) {
+        let set = index.get(ref.id)
+        if (!set) index.set(ref.id, (set = new Set()))
+        set.add(record.id)
+      }
+    }
+    for (const value of records.values()) add(asRecord(value))
+    for (const change of recordChanges.values()) add(asRecord(change.before))
+    return index
+  }
+  const stillPointedTo = (id: string) => {
+    dependents ??= buildDependents()
+    for (const dependent of dependents.get(id) ?? []) {
+      const record = ctx.after(dependent)
+      if (record && referencesOf(record).some((ref) => ref.id === id)) return true
+    }
+    return false
+  }
+
+  let settled = false
+  while (!settled) {
+    settled = true
+    for (const [id, change] of recordChanges) {
+      if (refused.has(id)) continue
+      const verdict = judgeRecordChange(ctx, id, change.before, change.after)
+      if (verdict.kind === 'refuse') {
+        refused.set(id, verdict.rule)
+        rewrites.delete(id)
+        settled = false
+        continue
+      }
+      if (verdict.kind === 'rewrite') rewrites.set(id, verdict.value)
+      if (change.after === undefined && stillPointedTo(id)) {
+        refused.set(id, Rule.inUse)
+        settled = false
+      }
+    }
+  }
+  for (const [id, change] of recordChanges) {
+    const rule = refused.get(id)
+    if (rule) corrections.push({ change, value: change.before, rule, refused: true })
+    else {
+      const rewrite = rewrites.get(id)
+      if (rewrite) corrections.push({ change, value: rewrite, rule: AUTHOR_STAMP, refused: false })
+    }
+  }
+  return corrections
+}

@@ -1,0 +1,48 @@
+import type * as Y from 'yjs'
+import { getSessionMap } from './boardDoc'
+
+/**
+ * Live workshop state kept in the board document's `session` map. Only the server writes it
+ * (from facilitators' commands); every client reads it and follows.
+ */
+export const BoardSessionKey = {
+  /** {@link EditingState}: who may change what on the board right now. */
+  editing: 'editing',
+  /** {@link RemovedPeople}: identities a facilitator removed from this board. */
+  removed: 'removed',
+} as const
+
+/**
+ * What participants may do on the board (facilitators may always do everything):
+ * - `open`: write anywhere outside locked shapes; delete only their own shapes;
+ * - `own`: change and delete only their own shapes (they can still add new ones);
+ * - `frozen`: nothing — the board is read-only for them (a talk, or after the workshop).
+ */
+export const EDITING_MODES = ['open', 'own', 'frozen'] as const
+export type EditingMode = (typeof EDITING_MODES)[number]
+
+export function isEditingMode(value: unknown): value is EditingMode {
+  return typeof value === 'string' && (EDITING_MODES as readonly string[]).includes(value)
+}
+
+export interface EditingState {
+  mode: EditingMode
+  /** Identity of the facilitator who set it, and when (ISO time). */
+  by: string
+  at: string
+}
+
+/** Identity id → who removed them and when; they are refused on this board until readmitted. */
+export type RemovedPeople = Record<string, { name: string; by: string; at: string }>
+
+/** The board's editing mode (`open` when never set or unreadable). */
+export function readEditingMode(doc: Y.Doc): EditingMode {
+  const value = getSessionMap(doc).get(BoardSessionKey.editing) as Partial<EditingState> | undefined
+  return isEditingMode(value?.mode) ? value.mode : 'open'
+}
+
+/** The identities removed from the board. */
+export function readRemovedPeople(doc: Y.Doc): RemovedPeople {
+  const value = getSessionMap(doc).get(BoardSessionKey.removed)
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as RemovedPeople) : {}
+}
