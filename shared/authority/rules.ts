@@ -107,13 +107,15 @@ function stamped(ctx: RuleContext, before: StoredRecord | undefined, after: Stor
  */
 export function judgeRecordChange(ctx: RuleContext, id: string, before: unknown, after: unknown): RecordVerdict {
   if (ctx.role === 'viewer') return refuse(Rule.readOnly)
+  const prev = before as StoredRecord | undefined
+  // Said first, because it is what a participant needs to hear: whatever they wrote there.
+  if (ctx.role === 'participant' && prev?.typeName === 'shape' && isLockedIn(prev, ctx.before)) return refuse(ctx.mode === 'frozen' ? Rule.frozen : Rule.locked)
   let next: StoredRecord | undefined
   if (after !== undefined) {
     if (recordProblem(id, after) !== null) return refuse(Rule.invalidRecord)
     next = after as StoredRecord
     if (!referencesHold(next, ctx.after)) return refuse(Rule.missingReference)
   }
-  const prev = before as StoredRecord | undefined
   if (ctx.role === 'facilitator') return next ? stamped(ctx, prev, next) : ACCEPT
   if (ctx.mode === 'frozen') return refuse(Rule.frozen)
   const record = (next ?? prev)!

@@ -8,11 +8,12 @@ export function connect(
   boardId: string,
   token: string,
   doc = new Y.Doc(),
-  options: { maxBackoffTime?: number } = {},
+  options: { maxBackoffTime?: number; identity?: string } = {},
 ): { doc: Y.Doc; provider: WebsocketProvider } {
+  const { identity, ...rest } = options
   const provider = new WebsocketProvider(wsUrl, boardId, doc, {
-    ...options,
-    params: { token },
+    ...rest,
+    params: { token, ...(identity && { identity }) },
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   })
