@@ -1,9 +1,10 @@
 import { readRemovedPeople } from '../../shared/boardSession'
 import { CloseCode } from '../../shared/protocol'
 import type { Storage } from '../persistence/Storage'
+import type { Room } from '../rooms/Room'
 import { ConnectionRefused, type RoomHooks } from '../rooms/RoomHooks'
 import { REMOVED_REASON, runBoardCommand } from './boardCommands'
-import { judgeChanges } from './judgeChanges'
+import { judgeChanges, RecentlyDeleted } from './judgeChanges'
 import { announcePeople } from './peopleOnBoard'
 
 /**
@@ -12,19 +13,26 @@ import { announcePeople } from './peopleOnBoard'
  * carried out by the server, removed people are kept out, facilitators see who is there.
  */
 export function createBoardAuthority({ storage }: { storage: Storage }): RoomHooks {
+  const deleted = new WeakMap<Room, RecentlyDeleted>()
   return {
+    onLoad({ room }) {
+      deleted.set(room, new RecentlyDeleted())
+    },
     onConnect({ room, connection }) {
       if (readRemovedPeople(room.doc)[connection.identity.id]) throw new ConnectionRefused(CloseCode.removed, REMOVED_REASON)
       announcePeople(room)
     },
     onChange({ room, connection, changes }) {
-      return judgeChanges(room.doc, { role: connection.role, identityId: connection.identity.id }, changes)
+      return judgeChanges(room.doc, { role: connection.role, identityId: connection.identity.id }, changes, deleted.get(room))
     },
     onCommand({ room, connection, command }) {
       return runBoardCommand(storage, room, connection, command)
     },
     onDisconnect({ room }) {
       announcePeople(room)
+    },
+    onUnload({ room }) {
+      deleted.delete(room)
     },
   }
 }

@@ -16,6 +16,33 @@ export interface Writer {
 /** Rule name of a correction that stamps authorship (not a refusal). */
 export const AUTHOR_STAMP = 'author-stamp'
 
+/** Deleted records remembered per board, so that one coming back is judged as what it was. */
+export const RECENTLY_DELETED_MAX = 5000
+
+/**
+ * Records deleted on a board while it is in memory, last value first. A record can come back
+ * under the same id — tldraw's undo of a delete, or an edit made offline meeting a deletion
+ * (Yjs keeps the write): it is then judged as a change of the record it was, so it keeps its
+ * author and its lock.
+ */
+export class RecentlyDeleted {
+  private readonly records = new Map<string, StoredRecord>()
+
+  get(id: string): StoredRecord | undefined {
+    return this.records.get(id)
+  }
+
+  remember(record: StoredRecord): void {
+    this.records.delete(record.id)
+    this.records.set(record.id, record)
+    if (this.records.size > RECENTLY_DELETED_MAX) this.records.delete(this.records.keys().next().value!)
+  }
+
+  forget(id: string): void {
+    this.records.delete(id)
+  }
+}
+
 function asRecord(value: unknown): StoredRecord | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as StoredRecord).typeName === 'string' ? (value as StoredRecord) : undefined
 }
@@ -55,7 +82,7 @@ function judgeOtherChange(change: DocChange, role: Role): RuleName | null {
  * invalid (a note placed in a frame whose creation was refused; a frame deleted while a note
  * in it is kept).
  */
-export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocChange[]): Correction[] {
+export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocChange[], deleted = new RecentlyDeleted()): Correction[] {
   const corrections: Correction[] = []
   const recordChanges = new Map<string, DocChange>()
   for (const change of changes) {
@@ -69,16 +96,16 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
   if (recordChanges.size === 0) return corrections
 
   const records = getRecordsMap(doc)
+  // What each changed record was: its value before, or what it was when it was deleted.
+  const previous = new Map<string, StoredRecord | undefined>()
+  for (const [id, change] of recordChanges) previous.set(id, change.before === undefined ? deleted.get(id) : asRecord(change.before))
   const refused = new Map<string, RuleName>()
   const rewrites = new Map<string, StoredRecord>()
   const ctx: RuleContext = {
     role: writer.role,
     identityId: writer.identityId,
     mode: readEditingMode(doc),
-    before: (id) => {
-      const change = recordChanges.get(id)
-      return asRecord(change ? change.before : records.get(id))
-    },
+    before: (id) => (previous.has(id) ? previous.get(id) : asRecord(records.get(id))),
     after: (id) => {
       const change = recordChanges.get(id)
       if (!change) return asRecord(records.get(id))
@@ -116,7 +143,7 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
     settled = true
     for (const [id, change] of recordChanges) {
       if (refused.has(id)) continue
-      const verdict = judgeRecordChange(ctx, id, change.before, change.after)
+      const verdict = judgeRecordChange(ctx, id, previous.get(id), change.after)
       if (verdict.kind === 'refuse') {
         refused.set(id, verdict.rule)
         rewrites.delete(id)
@@ -132,11 +159,15 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
   }
   for (const [id, change] of recordChanges) {
     const rule = refused.get(id)
-    if (rule) corrections.push({ change, value: change.before, rule, refused: true })
-    else {
-      const rewrite = rewrites.get(id)
-      if (rewrite) corrections.push({ change, value: rewrite, rule: AUTHOR_STAMP, refused: false })
+    if (rule) {
+      corrections.push({ change, value: change.before, rule, refused: true })
+      continue
     }
+    const rewrite = rewrites.get(id)
+    if (rewrite) corrections.push({ change, value: rewrite, rule: AUTHOR_STAMP, refused: false })
+    const gone = asRecord(change.before)
+    if (change.after === undefined && gone) deleted.remember(gone)
+    else if (change.after !== undefined) deleted.forget(id)
   }
   return corrections
 }

@@ -279,6 +279,37 @@ describe('what each role may do', () => {
     await waitFor(() => isDeepStrictEqual(boardState(w.offender.doc), boardState(w.room.doc)), 'alice to converge')
   })
 
+  it('a deleted note that comes back (undo, or an edit that met the delete) is judged as what it was', async () => {
+    const s = await server()
+    const w = await workshop(s)
+    const records = getRecordsMap(w.offender.doc)
+    records.set('shape:undo-me', note('undo-me', 'à garder'))
+    await waitFor(() => (getRecordsMap(w.watcher.doc).get('shape:undo-me')?.meta as any)?.author === w.identities.alice.identity.id, 'alice’s note')
+    const stamped = records.get('shape:undo-me')!
+    records.delete('shape:undo-me')
+    await waitFor(() => !getRecordsMap(w.watcher.doc).has('shape:undo-me'), 'deleted')
+    // tldraw's undo puts the same record back: still hers.
+    records.set('shape:undo-me', stamped)
+    await waitFor(() => getRecordsMap(w.watcher.doc).has('shape:undo-me'), 'back')
+    expect((getRecordsMap(w.room.doc).get('shape:undo-me')?.meta as any).author).toBe(w.identities.alice.identity.id)
+    // Bob's note, deleted by the facilitator, brought back by Alice: Bob's, still.
+    const bobs = getRecordsMap(w.offender.doc).get('shape:bob-note')!
+    getRecordsMap(w.facilitator.doc).delete('shape:bob-note')
+    await waitFor(() => !getRecordsMap(w.offender.doc).has('shape:bob-note'), 'bob’s note deleted')
+    records.set('shape:bob-note', bobs)
+    await waitFor(() => getRecordsMap(w.watcher.doc).has('shape:bob-note'), 'bob’s note back')
+    expect((getRecordsMap(w.room.doc).get('shape:bob-note')?.meta as any).author).toBe(w.identities.bob.identity.id)
+    // When each edits their own, Alice cannot bring back Bob's note.
+    await w.facilitator.commands.ok({ type: 'board.setMode', mode: 'own' })
+    await waitFor(() => (getSessionMap(w.offender.doc).get(BoardSessionKey.editing) as any)?.mode === 'own', 'own mode')
+    getRecordsMap(w.facilitator.doc).delete('shape:bob-note')
+    await waitFor(() => !getRecordsMap(w.offender.doc).has('shape:bob-note'), 'deleted again')
+    records.set('shape:bob-note', bobs)
+    records.set('shape:legal', note('legal'))
+    await waitFor(() => getRecordsMap(w.watcher.doc).has('shape:legal'), 'the next edit')
+    expect(getRecordsMap(w.room.doc).has('shape:bob-note')).toBe(false)
+  })
+
   it('a client with no identity (stock y-websocket) is stamped as someone new for its connection', async () => {
     const s = await server()
     const w = await workshop(s)

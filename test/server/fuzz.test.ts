@@ -3,19 +3,8 @@ import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { replay } from '../persistence/storageContract'
 import { connect, waitFor, waitSynced } from '../support/providers'
+import { mulberry32 } from '../support/random'
 import { createLabAndBoard, makeDataDir, startServer, type TestServer } from '../support/testServer'
-
-/** A tiny seeded PRNG (mulberry32): same seed, same sequence of operations. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface FuzzOptions {
   /** Writing clients (participants and a facilitator); one viewer watches besides them. */
