@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Board, Lab } from '../../shared/lab'
-import type { LabTokenHashes, Storage, StoredAsset } from '../../server/persistence/Storage'
+import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity } from '../../server/persistence/Storage'
 
 let counter = 0
 /** A fresh id that passes `isId`, unique within the test run. */
@@ -364,6 +364,44 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
         expect(await storage.getAsset(board.id, 'nosuchasset00')).toBeNull()
         expect(await storage.getAsset(other.id, asset.id)).toBeNull()
         expect(await storage.getAsset('nosuchboard00', asset.id)).toBeNull()
+      })
+    })
+
+    describe('identities', () => {
+      const makeIdentity = (labId: string): StoredIdentity => ({
+        id: testId('who'),
+        labId,
+        name: 'Amina Benali',
+        color: '#1971c2',
+        secretHash: 'f'.repeat(64),
+        createdAt: '2026-01-06T09:00:00.000Z',
+      })
+
+      it('creates an identity and reads it back; unknown ones are null', async () => {
+        const lab = await createLab()
+        const identity = makeIdentity(lab.id)
+        await storage.createIdentity(identity)
+        expect(await storage.getIdentity(identity.id)).toEqual(identity)
+        expect(await storage.getIdentity('nosuchperson')).toBeNull()
+      })
+
+      it('refuses an identity of an unknown lab, and a second one with the same id', async () => {
+        await expect(storage.createIdentity(makeIdentity('nosuchlab000'))).rejects.toThrow()
+        const lab = await createLab()
+        const identity = makeIdentity(lab.id)
+        await storage.createIdentity(identity)
+        await expect(storage.createIdentity({ ...identity, name: 'Autre' })).rejects.toThrow()
+        expect((await storage.getIdentity(identity.id))?.name).toBe('Amina Benali')
+      })
+
+      it('changes the name, the colour or both, and nothing else', async () => {
+        const lab = await createLab()
+        const identity = makeIdentity(lab.id)
+        await storage.createIdentity(identity)
+        expect(await storage.updateIdentity(identity.id, { name: 'Amina B.' })).toEqual({ ...identity, name: 'Amina B.' })
+        expect(await storage.updateIdentity(identity.id, { color: '#e03131' })).toEqual({ ...identity, name: 'Amina B.', color: '#e03131' })
+        expect(await storage.getIdentity(identity.id)).toEqual({ ...identity, name: 'Amina B.', color: '#e03131' })
+        expect(await storage.updateIdentity('nosuchperson', { name: 'X' })).toBeNull()
       })
     })
   })

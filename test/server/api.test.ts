@@ -377,6 +377,44 @@ describe('labs and boards', () => {
   })
 })
 
+describe('POST /api/labs/:labId/identities', () => {
+  it('issues an identity to any role of the lab: id, name, colour and a secret stored only as a hash', async () => {
+    const s = await server()
+    const { lab } = await createLabAndBoard(s.url)
+    const ids = new Set<string>()
+    for (const token of Object.values(lab.tokens)) {
+      const res = await api(s.url, 'POST', `/api/labs/${lab.id}/identities`, { name: '  Léa Martin  ', color: '#2f9e44' }, token)
+      expect(res.status).toBe(201)
+      expect(res.body).toMatchObject({ name: 'Léa Martin', color: '#2f9e44' })
+      expect(res.body.secret.length).toBeGreaterThanOrEqual(40)
+      ids.add(res.body.id)
+      expect(dbBytes(s.dataDir).includes(res.body.secret)).toBe(false)
+    }
+    expect(ids.size).toBe(3)
+    const noColour = await api(s.url, 'POST', `/api/labs/${lab.id}/identities`, { name: 'Sans couleur' }, lab.tokens.participant)
+    expect(noColour.body.color).toMatch(/^#[0-9a-f]{6}$/)
+  })
+
+  it('refuses without a valid token of the lab, and bad names or colours, creating nothing', async () => {
+    const s = await server()
+    const { lab } = await createLabAndBoard(s.url)
+    const other = await createLabAndBoard(s.url)
+    const route = `/api/labs/${lab.id}/identities`
+    expectError(await api(s.url, 'POST', route, { name: 'A' }), 401)
+    expectError(await api(s.url, 'POST', route, { name: 'A' }, other.lab.tokens.facilitator), 403)
+    expectError(await api(s.url, 'POST', '/api/labs/nosuchlab0000/identities', { name: 'A' }, lab.tokens.participant), 404)
+    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(41) }, { name: 'a\u0007b' }, { name: 5 }, { name: 'A', color: 'red' }, { name: 'A', extra: 1 }, []]) {
+      expectError(await api(s.url, 'POST', route, body, lab.tokens.participant), 400)
+    }
+    const db = new Database(path.join(s.dataDir, 'fabrique.db'), { readonly: true })
+    try {
+      expect((db.prepare('SELECT COUNT(*) AS n FROM identities').get() as { n: number }).n).toBe(0)
+    } finally {
+      db.close()
+    }
+  })
+})
+
 describe('assets', () => {
   let s: TestServer
   const MAX = 4096
