@@ -1,3 +1,4 @@
+import type { IssuedIdentity } from '../../shared/identity'
 import type { Board, BoardView, CreatedLab, Lab, LabView } from '../../shared/lab'
 import type { Lang } from '../../shared/lang'
 import type { Phase } from '../../shared/phases'
@@ -49,4 +50,6 @@ export const api = {
   createBoard: (labId: string, token: string, input: { title: string; phase?: Phase; template?: string; lang?: Lang }) =>
     request<Board>('POST', `/api/labs/${encodeURIComponent(labId)}/boards`, token, input),
   getBoard: (boardId: string, token: string) => request<BoardView>('GET', `/api/boards/${encodeURIComponent(boardId)}`, token),
+  createIdentity: (labId: string, token: string, input: { name: string; color?: string }) =>
+    request<IssuedIdentity>('POST', `/api/labs/${encodeURIComponent(labId)}/identities`, token, input),
 }

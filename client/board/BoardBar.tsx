@@ -1,4 +1,7 @@
 import { createContext, useContext } from 'react'
+import type { EditingMode } from '../../shared/boardSession'
+import { EditingModeBadge, EditingModeSwitch } from '../facilitation/EditingModeSwitch'
+import { useI18n } from '../i18n/I18nProvider'
 import { ConnectionBadge } from './ConnectionBadge'
 import type { ConnectionState } from './useBoardStore'
 
@@ -7,31 +10,46 @@ export interface BoardBarState {
   connection: ConnectionState
   readOnly: boolean
   labLink: string
-  backLabel: string
-  insertLabel: string
+  editingMode: EditingMode
   /** Opens the template picker; null when this person cannot insert templates. */
   onInsert: (() => void) | null
+  /** Facilitators only: sets who may edit the board. */
+  onSetMode: ((mode: EditingMode) => void) | null
+  /** Facilitators only: opens the list of people on the board. */
+  onOpenPeople: (() => void) | null
+  /** How many other people are on the board (for facilitators). */
+  othersCount: number
 }
 
 export const BoardBarContext = createContext<BoardBarState | null>(null)
 
-/** The strip at the top of the canvas: back to the lab, board title, connection state. */
+/** The strip at the top of the canvas: back to the lab, title, connection, and the facilitator's controls. */
 export function BoardBar() {
   const bar = useContext(BoardBarContext)
+  const { t } = useI18n()
   if (!bar) return null
   return (
     <div className="fab-board-bar">
-      <a className="fab-board-bar__back" href={bar.labLink} title={bar.backLabel} aria-label={bar.backLabel}>
+      <a className="fab-board-bar__back" href={bar.labLink} title={t('board.back')} aria-label={t('board.back')}>
         ←
       </a>
       <span className="fab-board-bar__title" data-testid="board-title">
         {bar.title}
       </span>
-      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly} />
+      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly && bar.editingMode !== 'frozen'} />
+      {!bar.onSetMode && <EditingModeBadge mode={bar.editingMode} />}
+      {bar.onSetMode && <EditingModeSwitch mode={bar.editingMode} onChange={bar.onSetMode} />}
+      {bar.onOpenPeople && (
+        <button type="button" className="fab-board-bar__action" onClick={bar.onOpenPeople} data-testid="open-people" title={t('people.button')}>
+          <span aria-hidden="true">👥</span>
+          <span className="fab-board-bar__count">{bar.othersCount}</span>
+          <span className="fab-board-bar__action-label">{t('people.button')}</span>
+        </button>
+      )}
       {bar.onInsert && (
-        <button type="button" className="fab-board-bar__action" onClick={bar.onInsert} data-testid="open-insert-template" title={bar.insertLabel}>
+        <button type="button" className="fab-board-bar__action" onClick={bar.onInsert} data-testid="open-insert-template" title={t('board.insert')}>
           <span aria-hidden="true">＋</span>
-          <span className="fab-board-bar__action-label">{bar.insertLabel}</span>
+          <span className="fab-board-bar__action-label">{t('board.insert')}</span>
         </button>
       )}
     </div>

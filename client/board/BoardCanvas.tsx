@@ -2,14 +2,18 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useRef, useState } from 'react'
 import { Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
+import type { EditingMode } from '../../shared/boardSession'
+import type { IssuedIdentity } from '../../shared/identity'
 import type { Board } from '../../shared/lab'
 import { isLang } from '../../shared/lang'
 import { canManageLab, type Role } from '../../shared/roles'
+import { PeoplePanel } from '../facilitation/PeoplePanel'
 import { useI18n } from '../i18n/I18nProvider'
 import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
 import { BoardBar, BoardBarContext } from './BoardBar'
-import type { LocalUser } from './localUser'
 import { insertTemplate } from './insertTemplate'
+import { RefusalNotice } from './RefusalNotice'
+import { RemovedNotice } from './RemovedNotice'
 import { SchemaProblem } from './SchemaProblem'
 import { useBoardStore } from './useBoardStore'
 
@@ -20,8 +24,8 @@ const assetUrls = getAssetUrlsByImport()
 const components: TLComponents = { TopPanel: BoardBar }
 
 /**
- * Participants write inside the structure a facilitator prepared; they cannot unlock it.
- * (The server-side guarantee against modified clients comes with the facilitator's toolkit.)
+ * Participants write inside the structure a facilitator prepared: tldraw's lock actions are
+ * not offered to them (the server refuses them anyway, whatever the client).
  */
 const participantOverrides: TLUiOverrides = {
   actions(_editor, actions) {
@@ -35,9 +39,10 @@ export interface BoardCanvasProps {
   board: Board
   token: string
   role: Role
-  user: LocalUser
+  /** This person in the lab, as the server issued them. */
+  identity: IssuedIdentity
   $user: Signal<TLUser | null>
-  onUserChange: (user: LocalUser) => void
+  onIdentityChange: (identity: IssuedIdentity) => void
   licenseKey: string | null
   labLink: string
 }
@@ -66,34 +71,45 @@ function fitContent(editor: Editor): void {
 }
 
 /** The live tldraw canvas of one board. */
-export function BoardCanvas({ board, token, role, user, $user, onUserChange, licenseKey, labLink }: BoardCanvasProps) {
-  const { lang, setLang, t } = useI18n()
-  const { storeWithStatus, connection, readOnly, schemaProblem, doc } = useBoardStore({ boardId: board.id, token, role, $user })
+export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink }: BoardCanvasProps) {
+  const { lang, setLang } = useI18n()
+  const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, refusal } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
+  const [showPeople, setShowPeople] = useState(false)
   // tldraw rebuilds its editor when the user object changes: keep the callback stable.
-  const latest = useRef({ user, onUserChange, lang, setLang })
-  latest.current = { user, onUserChange, lang, setLang }
+  const latest = useRef({ identity, onIdentityChange, lang, setLang, channel })
+  latest.current = { identity, onIdentityChange, lang, setLang, channel }
   const setUserPreferences = useCallback((prefs: { name?: string | null; color?: string | null; locale?: string | null }) => {
-    const { user: current, onUserChange: change } = latest.current
+    const { identity: current, onIdentityChange: change } = latest.current
     // tldraw's language menu switches Fabrique's language too (French and English).
     if (isLang(prefs.locale) && prefs.locale !== latest.current.lang) latest.current.setLang(prefs.locale)
-    const next = { ...current, name: prefs.name?.trim() || current.name, color: prefs.color || current.color }
-    if (next.name !== current.name || next.color !== current.color) change(next)
+    const next = { ...current, name: prefs.name?.trim().slice(0, 40) || current.name, color: prefs.color || current.color }
+    if (next.name === current.name && next.color === current.color) return
+    change(next)
+    // The server knows people by their identity: it hears of the new name too.
+    void latest.current.channel?.send({ type: 'identity.update', name: next.name, color: next.color })
   }, [])
   // The plain id: tldraw derives the record id (`user:<id>`) that presences carry from it.
   const currentUser = useTldrawCurrentUser({
-    userPreferences: { id: user.id, name: user.name, color: user.color, locale: lang },
+    userPreferences: { id: identity.id, name: identity.name, color: identity.color, locale: lang },
     setUserPreferences,
   })
+  const isFacilitator = canManageLab(role)
+  const command = async (run: () => Promise<{ type: string; message?: string }> | undefined): Promise<string | null> => {
+    const answer = await run()
+    return answer && answer.type === 'error' ? (answer.message ?? 'error') : null
+  }
   const onMount = useCallback((mounted: Editor) => {
     // Tests and the screenshot script drive the editor through this handle.
     ;(window as unknown as { fabriqueEditor?: Editor }).fabriqueEditor = mounted
     setEditor(mounted)
     fitContent(mounted)
   }, [])
-  const canInsert = canManageLab(role) && !readOnly && editor !== null && doc !== null
+  const canInsert = isFacilitator && !readOnly && editor !== null && doc !== null
 
+  if (removed) return <RemovedNotice labLink={labLink} />
   if (schemaProblem) return <SchemaProblem problem={schemaProblem} />
   return (
     <div className="fab-canvas" data-testid="board-canvas">
@@ -103,9 +119,11 @@ export function BoardCanvas({ board, token, role, user, $user, onUserChange, lic
           connection,
           readOnly,
           labLink,
-          backLabel: t('board.back'),
-          insertLabel: t('board.insert'),
+          editingMode,
           onInsert: canInsert ? () => setInserting(true) : null,
+          onSetMode: isFacilitator && channel ? (mode: EditingMode) => void channel.send({ type: 'board.setMode', mode }) : null,
+          onOpenPeople: isFacilitator ? () => setShowPeople(true) : null,
+          othersCount: people.filter((p) => p.identityId !== identity.id).length,
         }}
       >
         <Tldraw
@@ -115,17 +133,28 @@ export function BoardCanvas({ board, token, role, user, $user, onUserChange, lic
           locale={lang}
           user={currentUser}
           components={components}
-          overrides={canManageLab(role) ? undefined : participantOverrides}
+          overrides={isFacilitator ? undefined : participantOverrides}
           onMount={onMount}
         />
       </BoardBarContext.Provider>
+      <RefusalNotice refusal={refusal} mode={editingMode} />
       {inserting && editor && doc && (
         <InsertTemplateDialog
           onClose={() => setInserting(false)}
           onInsert={(templateId) => {
             setInserting(false)
-            insertTemplate(editor, doc, templateId, lang)
+            insertTemplate(editor, doc, templateId, lang, identity.id)
           }}
+        />
+      )}
+      {showPeople && channel && (
+        <PeoplePanel
+          people={people}
+          removed={removedPeople}
+          selfId={identity.id}
+          onClose={() => setShowPeople(false)}
+          onRemove={(identityId) => command(() => channel.send({ type: 'participant.remove', identityId }))}
+          onReadmit={(identityId) => command(() => channel.send({ type: 'participant.readmit', identityId }))}
         />
       )}
     </div>

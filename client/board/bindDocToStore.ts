@@ -1,7 +1,7 @@
 import type { TLRecord, TLStore } from 'tldraw'
 import * as Y from 'yjs'
 import { getMetaMap, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
-import { readBoardRecords, readStoredSchema, writeMigration } from '../../shared/tldrawDoc'
+import { readBoardRecords, readStoredSchema } from '../../shared/tldrawDoc'
 
 /** Origin of the transactions this client writes into the board document. */
 export const LOCAL_ORIGIN = Symbol('fabrique-local')
@@ -24,7 +24,8 @@ export interface BindOptions {
  * - document records (shapes, bindings, pages, assets) live in the `records` Y.Map;
  * - local user changes are written to the map in one transaction per store batch;
  * - remote changes are validated record by record before they reach the store, so one bad
- *   record never takes the board down.
+ *   record never takes the board down;
+ * - the schema is the server's: this client never writes `meta.schema`.
  *
  * Returns `{ state, unbind }`; `state` is 'newer' or 'failed' when the board must not be
  * edited by this client (nothing is loaded then).
@@ -39,9 +40,11 @@ export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvali
     onSchemaProblem(read.kind, read.reason)
     return { state: read.kind, unbind: () => {} }
   }
-  if (read.migrated && canWrite()) writeMigration(doc, schema, read.migrated, LOCAL_ORIGIN)
-  else if (!readStoredSchema(doc) && canWrite()) {
-    Y.transact(doc, () => getMetaMap(doc).set('schema', schema.serialize()), LOCAL_ORIGIN)
+  // The server migrates a board when it loads it, and owns its schema: a board still older
+  // than this client means a server older than it, which this client must not write for.
+  if (read.migrated) {
+    onSchemaProblem('failed', 'the board is older than this client: the server has not migrated it')
+    return { state: 'failed', unbind: () => {} }
   }
 
   const valid = (record: StoredRecord): TLRecord | null => {

@@ -14,9 +14,9 @@ function newInsertionId(): string {
 /**
  * Inserts a template into a board at the centre of the view — moved aside until it covers no
  * existing content — then brings it into view. Written to the board document in one
- * transaction, exactly once per insertion.
+ * transaction, exactly once per insertion, with `author` stamped as the server would.
  */
-export function insertTemplate(editor: Editor, doc: Y.Doc, templateId: string, lang: Lang): boolean {
+export function insertTemplate(editor: Editor, doc: Y.Doc, templateId: string, lang: Lang, author: string): boolean {
   const def = getTemplate(templateId)
   if (!def) throw new Error(`insertTemplate: unknown template ${templateId}`)
   const existing = [...editor.getCurrentPageShapeIds()].map((id) => editor.getShapePageBounds(id)).filter((b) => b !== undefined)
@@ -25,7 +25,7 @@ export function insertTemplate(editor: Editor, doc: Y.Doc, templateId: string, l
   const inserted = applyTemplate(
     doc,
     templateId,
-    { lang, origin, insertionId: newInsertionId(), pageId: editor.getCurrentPageId(), ...(top && { indexAbove: top }) },
+    { lang, origin, insertionId: newInsertionId(), pageId: editor.getCurrentPageId(), author, ...(top && { indexAbove: top }) },
     TEMPLATE_ORIGIN,
   )
   if (inserted) {

@@ -5,29 +5,56 @@ import {
   createTLStore,
   defaultBindingUtils,
   defaultShapeUtils,
+  react,
   type Signal,
   type TLStoreWithStatus,
   type TLUser,
 } from 'tldraw'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { AuthMessageType, MessageType, READ_ONLY_REASON } from '../../shared/protocol'
+import type { RuleName } from '../../shared/authority/rules'
+import { getSessionMap } from '../../shared/boardDoc'
+import { readEditingMode, readRemovedPeople, type EditingMode, type RemovedPeople } from '../../shared/boardSession'
+import type { PersonOnBoard, ServerEvent } from '../../shared/commands'
+import { identityCredential, type IssuedIdentity } from '../../shared/identity'
+import { AuthMessageType, CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol'
 import type { Role } from '../../shared/roles'
 import { createAssetStore } from './assetStore'
+import { guardWithRules } from './authorityGuard'
+import { BoardChannel } from './BoardChannel'
 import { bindDocToStore } from './bindDocToStore'
 import { bindPresence } from './bindPresence'
 
 /** What the participant sees of the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
+/** A change of this person's that the board's rules refused, and when (to show why). */
+export interface Refusal {
+  rule: RuleName | (string & {})
+  at: number
+}
+
 export interface BoardStoreState {
   storeWithStatus: TLStoreWithStatus
   connection: ConnectionState
+  /** Nothing can be written from here: a viewer, a frozen board for a participant, a schema problem. */
   readOnly: boolean
   /** Set when this client must not open the board (newer document, failed migration). */
   schemaProblem: 'newer' | 'failed' | null
   /** The board's Yjs document, once created (for features working on it directly). */
   doc: Y.Doc | null
+  /** The command channel to the server, once connected. */
+  channel: BoardChannel | null
+  /** Who may edit what, as the facilitator set it (live). */
+  editingMode: EditingMode
+  /** People a facilitator removed from this board. */
+  removedPeople: RemovedPeople
+  /** Who is on the board (the server tells facilitators). */
+  people: PersonOnBoard[]
+  /** This person was removed from the board by a facilitator. */
+  removed: boolean
+  /** The last change of this person's the rules refused. */
+  refusal: Refusal | null
 }
 
 function syncUrl(): string {
@@ -36,40 +63,77 @@ function syncUrl(): string {
 
 /**
  * Connects to a board: a Yjs document synced with the server by the stock y-websocket
- * provider, bound to a tldraw store, with presence through awareness.
+ * provider (with this person's identity), bound to a tldraw store, with presence through
+ * awareness. The canvas follows the server's authority: it turns read-only when the board is
+ * frozen, checks this person's changes with the board's rules before making them, and keeps
+ * whatever the server corrects.
  */
-export function useBoardStore({ boardId, token, role, $user }: { boardId: string; token: string; role: Role; $user: Signal<TLUser | null> }): BoardStoreState {
+export function useBoardStore({ boardId, token, role, identity, $user }: { boardId: string; token: string; role: Role; identity: IssuedIdentity; $user: Signal<TLUser | null> }): BoardStoreState {
   const [state, setState] = useState<BoardStoreState>({
     storeWithStatus: { status: 'loading' },
     connection: 'connecting',
     readOnly: role === 'viewer',
     schemaProblem: null,
     doc: null,
+    channel: null,
+    editingMode: 'open',
+    removedPeople: {},
+    people: [],
+    removed: false,
+    refusal: null,
   })
+  const credential = identityCredential(identity)
+  const identityId = identity.id
 
   useEffect(() => {
     const doc = new Y.Doc()
     const $status = atom<'offline' | 'online'>('connection status', 'offline')
+    const $serverReadOnly = atom('server says read-only', role === 'viewer')
+    const $schemaProblem = atom('schema problem', false)
+    const $editingMode = atom<EditingMode>('editing mode', 'open')
     const $mode = atom<'readonly' | 'readwrite'>('mode', role === 'viewer' ? 'readonly' : 'readwrite')
+    const update = (patch: Partial<BoardStoreState>) => setState((s) => ({ ...s, ...patch }))
+    const refused = (rule: Refusal['rule']) => update({ refusal: { rule, at: Date.now() } })
+    const stopMode = react('board mode', () => {
+      const frozen = role === 'participant' && $editingMode.get() === 'frozen'
+      const readOnly = $serverReadOnly.get() || $schemaProblem.get() || frozen
+      $mode.set(readOnly ? 'readonly' : 'readwrite')
+    })
     const store = createTLStore({
       shapeUtils: defaultShapeUtils,
       bindingUtils: defaultBindingUtils,
       assets: createAssetStore(boardId, token),
       collaboration: { status: $status, mode: $mode },
     })
-    const provider = new WebsocketProvider(syncUrl(), boardId, doc, { params: { token }, disableBc: true })
+    const stopModeState = react('board mode state', () => update({ readOnly: $mode.get() === 'readonly', editingMode: $editingMode.get() }))
+    const provider = new WebsocketProvider(syncUrl(), boardId, doc, { params: { token, identity: credential }, disableBc: true })
     // The server announces read-only sessions with an auth "permission denied: read-only".
     provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
       if (decoding.readVarUint(decoder) !== AuthMessageType.permissionDenied) return
-      if (decoding.readVarString(decoder) === READ_ONLY_REASON) {
-        $mode.set('readonly')
-        setState((s) => ({ ...s, readOnly: true }))
-      }
+      if (decoding.readVarString(decoder) === READ_ONLY_REASON) $serverReadOnly.set(true)
     }
+    const onEvent = (event: ServerEvent) => {
+      if (event.type === 'people') update({ people: event.people })
+      else if (event.type === 'refused') refused(event.changes[0]?.rule ?? 'refused')
+      else if (event.type === 'removed') update({ removed: true })
+    }
+    const channel = new BoardChannel(provider, onEvent)
+    update({ channel })
+    const onClosed = (event: { code: number }) => {
+      if (event.code === CloseCode.removed) update({ removed: true })
+    }
+    provider.on('closed', onClosed)
+
+    // Live workshop state, written by the server from facilitators' commands.
+    const session = getSessionMap(doc)
+    const readSession = () => {
+      $editingMode.set(readEditingMode(doc))
+      update({ removedPeople: readRemovedPeople(doc) })
+    }
+    session.observe(readSession)
 
     let cleanupBinding: (() => void) | null = null
     let everSynced = false
-    const update = (patch: Partial<BoardStoreState>) => setState((s) => ({ ...s, ...patch }))
     const setConnectionStatus = (connectionStatus: 'online' | 'offline') =>
       setState((s) => (s.storeWithStatus.status === 'synced-remote' ? { ...s, storeWithStatus: { status: 'synced-remote', store, connectionStatus } } : s))
 
@@ -82,19 +146,22 @@ export function useBoardStore({ boardId, token, role, $user }: { boardId: string
         return
       }
       everSynced = true
+      readSession()
       const binding = bindDocToStore({
         store,
         doc,
         canWrite: () => $mode.get() === 'readwrite',
         onSchemaProblem: (problem) => {
-          $mode.set('readonly')
-          update({ schemaProblem: problem, readOnly: true })
+          $schemaProblem.set(true)
+          update({ schemaProblem: problem })
         },
         onInvalidRecord: (record, err) => console.warn('Fabrique: skipped an invalid record', record, err),
       })
       if (binding.state !== 'ok') return
+      const unguard = guardWithRules({ store, role, identityId, mode: () => $editingMode.get(), onRefused: refused })
       const unbindPresence = bindPresence(store, provider.awareness, $user)
       cleanupBinding = () => {
+        unguard()
         binding.unbind()
         unbindPresence()
       }
@@ -112,11 +179,16 @@ export function useBoardStore({ boardId, token, role, $user }: { boardId: string
     return () => {
       provider.off('sync', onSync)
       provider.off('status', onStatus)
+      provider.off('closed', onClosed)
+      session.unobserve(readSession)
+      stopMode()
+      stopModeState()
+      channel.destroy()
       cleanupBinding?.()
       provider.destroy()
       doc.destroy()
     }
-  }, [boardId, token, role, $user])
+  }, [boardId, token, role, credential, identityId, $user])
 
   return state
 }

@@ -1,30 +1,31 @@
 import { useEffect, useState } from 'react'
 import { atom, createUserId, type TLUser } from 'tldraw'
+import type { IssuedIdentity } from '../../shared/identity'
 import type { BoardView } from '../../shared/lab'
 import { rememberBoardLab, tokenForBoard } from '../access/boardAccess'
 import { clearFragment, linkWithToken } from '../access/fragmentToken'
+import { getLabIdentity, lastUsedName, saveLabIdentity } from '../access/labIdentity'
 import { rememberLab } from '../access/rememberedLabs'
 import { api, type ClientConfig } from '../api/apiClient'
 import { loadClientConfig } from '../api/useClientConfig'
 import { BoardCanvas } from '../board/BoardCanvas'
-import { loadLocalUser, saveLocalUser, type LocalUser } from '../board/localUser'
 import { NamePrompt } from '../board/NamePrompt'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { useI18n } from '../i18n/I18nProvider'
 
-function toTLUser(user: LocalUser): TLUser {
-  return { id: createUserId(user.id), typeName: 'user', name: user.name, color: user.color, imageUrl: '', meta: {} }
+function toTLUser(identity: IssuedIdentity): TLUser {
+  return { id: createUserId(identity.id), typeName: 'user', name: identity.name, color: identity.color, imageUrl: '', meta: {} }
 }
 
-/** `/board/:boardId`: asks a name once, then opens the live canvas. */
+/** `/board/:boardId`: asks a name on the first visit to the lab (the server issues an identity), then opens the live canvas. */
 export function BoardPage({ boardId }: { boardId: string }) {
   const { t } = useI18n()
   const [token] = useState(() => tokenForBoard(boardId))
   const [view, setView] = useState<BoardView | null>(null)
   const [config, setConfig] = useState<ClientConfig | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [user, setUser] = useState(loadLocalUser)
-  const [$user] = useState(() => atom<TLUser | null>('user', toTLUser(user)))
+  const [identity, setIdentity] = useState<IssuedIdentity | null>(null)
+  const [$user] = useState(() => atom<TLUser | null>('user', null))
 
   useEffect(() => {
     if (!token) return
@@ -35,6 +36,11 @@ export function BoardPage({ boardId }: { boardId: string }) {
         rememberLab({ id: nextView.lab.id, title: nextView.lab.title, role: nextView.role, token })
         rememberBoardLab(boardId, nextView.lab.id)
         clearFragment()
+        const known = getLabIdentity(nextView.lab.id)
+        if (known) {
+          $user.set(toTLUser(known))
+          setIdentity(known)
+        }
         setView(nextView)
         setConfig(nextConfig)
       },
@@ -43,26 +49,36 @@ export function BoardPage({ boardId }: { boardId: string }) {
     return () => {
       cancelled = true
     }
-  }, [boardId, token])
+  }, [boardId, token, $user])
 
-  const changeUser = (next: LocalUser) => {
-    saveLocalUser(next)
-    setUser(next)
+  const changeIdentity = (next: IssuedIdentity) => {
+    if (!view) return
+    saveLabIdentity(view.lab.id, next)
+    setIdentity(next)
     $user.set(toTLUser(next))
+  }
+
+  const join = async (name: string) => {
+    if (!view || !token) return
+    try {
+      changeIdentity(await api.createIdentity(view.lab.id, token, { name }))
+    } catch (err) {
+      setError((err as Error).message)
+    }
   }
 
   if (!token) return <div className="fab-center"><ErrorPanel message={t('error.noToken')} /></div>
   if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} /></div>
   if (!view || !config) return <div className="fab-center fab-muted">{t('loading')}</div>
-  if (!user.name) return <NamePrompt initial="" onSubmit={(name) => changeUser({ ...user, name })} />
+  if (!identity) return <NamePrompt initial={lastUsedName()} onSubmit={(name) => void join(name)} />
   return (
     <BoardCanvas
       board={view.board}
       token={token}
       role={view.role}
-      user={user}
+      identity={identity}
       $user={$user}
-      onUserChange={changeUser}
+      onIdentityChange={changeIdentity}
       licenseKey={config.tldrawLicenseKey}
       labLink={linkWithToken(`/lab/${view.lab.id}`, token)}
     />

@@ -32,6 +32,8 @@ export interface BuildTemplateOptions {
    * several clients may apply the same insertion: they must all build identical records.
    */
   indexAbove?: IndexKey | null
+  /** Identity that inserts it, stamped on every shape (`meta.author`); none for a board's own template. */
+  author?: string
 }
 
 const INSERTION_ID = /^[A-Za-z0-9_-]{1,64}$/
@@ -77,7 +79,7 @@ function zoneDepths(def: TemplateDefinition): Map<string, number> {
  * arrows, texts, example notes.
  */
 export function buildTemplate(def: TemplateDefinition, options: BuildTemplateOptions): TLShape[] {
-  const { lang, origin, insertionId, pageId } = options
+  const { lang, origin, insertionId, pageId, author } = options
   if (!INSERTION_ID.test(insertionId)) throw new Error(`buildTemplate(${def.id}): invalid insertion id "${insertionId.slice(0, 80)}"`)
 
   type Draft = Omit<TLShape, 'index'>
@@ -97,7 +99,7 @@ export function buildTemplate(def: TemplateDefinition, options: BuildTemplateOpt
     rotation: 0,
     isLocked,
     opacity: 1,
-    meta: { ...m },
+    meta: author === undefined ? { ...m } : { ...m, author },
   })
 
   const text = (idPart: string, t: PlacedText, m: TemplateShapeMeta, color: TemplateText['color'] = 'black'): Omit<TLTextShape, 'index'> => ({
