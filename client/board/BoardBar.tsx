@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react'
 import type { EditingMode } from '../../shared/boardSession'
+import { Icon } from '../components/Icon'
 import { EditingModeBadge, EditingModeSwitch } from '../facilitation/EditingModeSwitch'
 import { useI18n } from '../i18n/I18nProvider'
 import { ConnectionBadge } from './ConnectionBadge'
@@ -38,19 +39,23 @@ export function BoardBar() {
       </span>
       <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly && bar.editingMode !== 'frozen'} />
       {!bar.onSetMode && <EditingModeBadge mode={bar.editingMode} />}
+      {(bar.onSetMode || bar.onOpenPeople || bar.onInsert) && (
+        <div className="fab-board-bar__tools">
       {bar.onSetMode && <EditingModeSwitch mode={bar.editingMode} onChange={bar.onSetMode} />}
       {bar.onOpenPeople && (
         <button type="button" className="fab-board-bar__action" onClick={bar.onOpenPeople} data-testid="open-people" title={t('people.button')}>
-          <span aria-hidden="true">👥</span>
-          <span className="fab-board-bar__count">{bar.othersCount}</span>
+          <Icon name="people" />
           <span className="fab-board-bar__action-label">{t('people.button')}</span>
+          <span className="fab-board-bar__count">{bar.othersCount}</span>
         </button>
       )}
       {bar.onInsert && (
         <button type="button" className="fab-board-bar__action" onClick={bar.onInsert} data-testid="open-insert-template" title={t('board.insert')}>
-          <span aria-hidden="true">＋</span>
+          <Icon name="plus" />
           <span className="fab-board-bar__action-label">{t('board.insert')}</span>
         </button>
+      )}
+        </div>
       )}
     </div>
   )

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Rule } from '../../shared/authority/rules'
 import type { EditingMode } from '../../shared/boardSession'
+import { Icon } from '../components/Icon'
 import { useI18n } from '../i18n/I18nProvider'
 import type { MessageKey } from '../i18n/messages'
 import type { Refusal } from './useBoardStore'
@@ -38,7 +39,7 @@ export function RefusalNotice({ refusal, mode }: { refusal: Refusal | null; mode
   if (!visible) return null
   return (
     <div className="fab-refusal" role="status" aria-live="polite" data-testid="refusal-notice" data-rule={visible.rule}>
-      <span aria-hidden="true">🔒</span> {t(messageKey(visible.rule, mode))}
+      <Icon name="lock" /> {t(messageKey(visible.rule, mode))}
     </div>
   )
 }

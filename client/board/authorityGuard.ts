@@ -34,20 +34,22 @@ export function guardWithRules({ store, role, identityId, mode, onRefused }: Gua
   }
   const stamp = <R extends TLRecord>(record: R): R => (record.typeName === 'shape' || record.typeName === 'asset' ? (withAuthor(record as unknown as StoredRecord, identityId) as unknown as R) : record)
 
-  const cleanups = (['shape', 'asset', 'binding', 'page', 'document'] as const).flatMap((typeName) => [
+  // tldraw keeps a `user` record of its own for attribution; a refused one is not worth telling.
+  const tell = (typeName: string, rule: RuleName) => typeName !== 'user' && onRefused(rule)
+  const cleanups = (['shape', 'asset', 'binding', 'page', 'document', 'user'] as const).flatMap((typeName) => [
     store.sideEffects.registerBeforeCreateHandler(typeName, (record, source) => (source === 'user' ? stamp(record) : record)),
     store.sideEffects.registerBeforeChangeHandler(typeName, (prev, next, source) => {
       if (source !== 'user') return next
       const rule = refusal(prev as unknown as StoredRecord, next as unknown as StoredRecord)
       if (rule === null) return next
-      onRefused(rule)
+      tell(typeName, rule)
       return prev
     }),
     store.sideEffects.registerBeforeDeleteHandler(typeName, (record, source) => {
       if (source !== 'user') return
       const rule = refusal(record as unknown as StoredRecord, undefined)
       if (rule === null) return
-      onRefused(rule)
+      tell(typeName, rule)
       return false
     }),
   ])

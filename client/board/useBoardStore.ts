@@ -103,6 +103,8 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
       shapeUtils: defaultShapeUtils,
       bindingUtils: defaultBindingUtils,
       assets: createAssetStore(boardId, token),
+      // The person tldraw attributes edits to (and keeps a `user:` record of) is this identity.
+      users: { currentUser: $user },
       collaboration: { status: $status, mode: $mode },
     })
     const stopModeState = react('board mode state', () => update({ readOnly: $mode.get() === 'readonly', editingMode: $editingMode.get() }))

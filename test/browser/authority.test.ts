@@ -58,7 +58,7 @@ describe('the canvas follows the server’s authority', () => {
 
   it('the facilitator freezes the board: the participant cannot edit, then can again once unfrozen', async () => {
     const { board, facilitator, participant } = await workshop()
-    await facilitator.page.getByTestId('editing-mode-frozen').click()
+    await facilitator.page.getByTestId('editing-mode').selectOption('frozen')
     await participant.page.locator('[data-testid="editing-mode-badge"][data-mode="frozen"]').getByText('Tableau figé').waitFor()
     await expect.poll(() => participant.page.evaluate(() => (window as any).fabriqueEditor.getIsReadonly())).toBe(true)
     // Trying as a person would: the note tool, then a click on the canvas.
@@ -70,7 +70,7 @@ describe('the canvas follows the server’s authority', () => {
     await expect.poll(() => serverNotes(board.id)).toEqual([...before, 'Pendant la pause'].sort())
     expect(await noteTexts(participant.page)).toEqual([...before, 'Pendant la pause'].sort())
 
-    await facilitator.page.getByTestId('editing-mode-open').click()
+    await facilitator.page.getByTestId('editing-mode').selectOption('open')
     await expect.poll(() => participant.page.evaluate(() => (window as any).fabriqueEditor.getIsReadonly())).toBe(false)
     expect(await participant.page.getByTestId('editing-mode-badge').count()).toBe(0)
     await createNote(participant.page, 'Après la pause', 2300, 300)
