@@ -1,5 +1,7 @@
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { DEFAULT_PAGE_ID, type StoredRecord } from '../shared/boardDoc'
+import { noteRecord, plainRichText } from '../shared/noteRecord'
 import { makeRecord, nowUs, scanMarkers } from './marker'
 import type { ClientProtocol } from './protocols/WireProtocol'
 import { awarenessMessage, EMPTY_STATE_VECTOR, EMPTY_UPDATE, syncStep1, syncStep2, syncUpdate } from './protocols/yMessages'
@@ -32,12 +34,14 @@ const REMOTE = Symbol('remote')
  * provider: answers the server's sync step 1 with a step 2, sends its own step 1, announces an
  * awareness state and renews it. A reader keeps no Y.Doc: it has nothing, so its step 2 is the
  * empty update, and it finds writes by scanning update bytes for markers. A writer keeps a real
- * Y.Doc, so the updates it sends are the ones a real client would send.
+ * Y.Doc, so the updates it sends are the ones a real client would send: it writes a tldraw
+ * note of its own in the board's `records` map (what a participant writing on a board sends),
+ * keeping what the server stamped on it (its author).
  */
 export class LoadClient {
   readonly doc: Y.Doc | null
   private ws: WebSocket | null = null
-  private readonly map: Y.Map<string> | null
+  private readonly map: Y.Map<StoredRecord> | null
   private readonly key: string
   private authenticated: boolean
   private gotStep2 = false
@@ -58,10 +62,10 @@ export class LoadClient {
     private readonly events: ClientEvents,
   ) {
     this.authenticated = !setup.protocol.needsAuthentication
-    this.key = `w${setup.slot}`
+    this.key = `shape:bench-writer-${setup.slot}`
     if (setup.writerId !== null) {
       this.doc = new Y.Doc()
-      this.map = this.doc.getMap('bench')
+      this.map = this.doc.getMap('records')
       this.doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== REMOTE) this.send(syncUpdate(update))
       })
@@ -183,11 +187,18 @@ export class LoadClient {
     this.send(awarenessMessage(this.awarenessClientId, this.awarenessClock, state))
   }
 
-  /** A writer's write number `seq`: returns when it was sent (µs). */
+  /** A writer's write number `seq` (its note's new text): returns when it was sent (µs). */
   write(seq: number): number {
     if (!this.map || this.setup.writerId === null) throw new Error('not a writer')
     const sentUs = nowUs()
-    this.map.set(this.key, makeRecord(this.setup.writerId, seq, sentUs, this.setup.recordBytes))
+    const text = makeRecord(this.setup.writerId, seq, sentUs, this.setup.recordBytes)
+    const current = this.map.get(this.key)
+    this.map.set(
+      this.key,
+      current
+        ? { ...current, props: { ...(current.props as object), richText: plainRichText(text) } }
+        : noteRecord({ id: this.key, parentId: DEFAULT_PAGE_ID, x: 240 * this.setup.slot, y: 0, index: `a${this.setup.slot + 1}`, text }),
+    )
     return sentUs
   }
 

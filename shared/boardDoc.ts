@@ -26,6 +26,9 @@ export const BoardMetaKey = {
   templates: 'templates',
 } as const
 
+/** Id of the single page a new board starts with (tldraw's `PageRecordType.createId('page')`). */
+export const DEFAULT_PAGE_ID = 'page:page'
+
 /** A tldraw record as stored in the document: plain JSON with an `id` and a `typeName`. */
 export interface StoredRecord {
   id: string

@@ -7,7 +7,7 @@ import {
   type TLSchema,
 } from '@tldraw/tlschema'
 import * as Y from 'yjs'
-import { BoardMetaKey, getMetaMap, getRecordsMap, readStoredSchema, type StoredRecord } from './boardDoc'
+import { BoardMetaKey, DEFAULT_PAGE_ID as BOARD_PAGE_ID, getMetaMap, getRecordsMap, readStoredSchema, type StoredRecord } from './boardDoc'
 
 export { readStoredSchema }
 
@@ -17,7 +17,7 @@ export function createBoardSchema(): TLSchema {
 }
 
 /** Id of the single page a new board starts with. */
-export const DEFAULT_PAGE_ID = PageRecordType.createId('page')
+export const DEFAULT_PAGE_ID = PageRecordType.createId(BOARD_PAGE_ID.slice('page:'.length))
 
 /** The records every board starts with: the document and one page. */
 export function initialBoardRecords(pageName: string): TLRecord[] {

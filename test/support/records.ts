@@ -1,6 +1,5 @@
-import type { StoredRecord } from '../../shared/boardDoc'
+import { DEFAULT_PAGE_ID, type StoredRecord } from '../../shared/boardDoc'
 import { noteRecord, type NoteFields } from '../../shared/noteRecord'
-import { DEFAULT_PAGE_ID } from '../../shared/tldrawDoc'
 
 export { DEFAULT_PAGE_ID }
 
