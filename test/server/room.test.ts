@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/logger'
 import { MemoryStorage } from '../../server/persistence/MemoryStorage'
-import type { Room } from '../../server/rooms/Room'
+import { AWARENESS_TAKEOVER_MS, MAX_AWARENESS_IDS_PER_CONNECTION, type Room } from '../../server/rooms/Room'
 import type { RoomHooks } from '../../server/rooms/RoomHooks'
 import { RoomManager } from '../../server/rooms/RoomManager'
 import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol'
@@ -452,6 +452,42 @@ describe('Room: awareness', () => {
     // The owner can still update its entry.
     owner.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina B.' } }]))
     expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
+  })
+})
+
+describe('Room: awareness bounds', () => {
+  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
+
+  it('keeps at most MAX_AWARENESS_IDS_PER_CONNECTION client ids per connection; the rest never reach anyone', async () => {
+    const { room } = await setup()
+    const greedy = join(room)
+    const witness = join(room)
+    for (const p of [greedy, witness]) p.socket.take()
+    const many = Array.from({ length: 10 }, (_, i) => ({ clientId: 100 + i, clock: 1, state: { n: i } }))
+    greedy.send(awarenessMessage(many))
+    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 101, 102, 103].slice(0, MAX_AWARENESS_IDS_PER_CONNECTION))
+    // A newcomer gets only those.
+    const late = join(room)
+    expect(entry(late.socket.take()).map((e) => e.clientId).sort()).toEqual([100, 101, 102, 103].slice(0, MAX_AWARENESS_IDS_PER_CONNECTION))
+    // Giving one back makes room for another.
+    greedy.send(awarenessMessage([{ clientId: 100, clock: 2, state: null }, { clientId: 200, clock: 1, state: { n: 'new' } }]))
+    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 200])
+  })
+
+  it('an owner idle for longer than y-protocols’ 15 s renewal keeps its id; silent past the window, it can be taken over', async () => {
+    const { room } = await setup()
+    const owner = join(room)
+    const other = join(room)
+    const witness = join(room)
+    owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
+    for (const p of [owner, other, witness]) p.socket.take()
+    // Idle, but alive: the last renewal was 16 s ago.
+    owner.connection.lastMessageAt = Date.now() - 16_000
+    other.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Pas Amina' } }]))
+    expect(entry(witness.socket.take())).toEqual([])
+    owner.connection.lastMessageAt = Date.now() - AWARENESS_TAKEOVER_MS - 1
+    other.send(awarenessMessage([{ clientId: 11, clock: 3, state: { name: 'Amina' } }]))
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 3, state: '{"name":"Amina"}' }])
   })
 })
 
