@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Storage } from '../../server/persistence/Storage'
 import { getRecordsMap } from '../../shared/boardDoc'
 import { replay } from '../persistence/storageContract'
+import { MAX_EARLY_MESSAGES } from '../../server/sync/SyncEndpoint'
+import { CloseCode } from '../../shared/protocol'
 import { ControlledStorage } from '../support/controlledStorage'
 import { awarenessMessage } from '../support/memorySockets'
 import { connect, waitFor, waitSynced } from '../support/providers'
@@ -216,6 +218,26 @@ function encodeLength(n: number): number[] {
   bytes.push(n)
   return bytes
 }
+
+describe('messages before the board is loaded', () => {
+  it('are held in order up to a bound; a socket that floods them is closed with 4508 and the board serves the others', async () => {
+    const { s, storage } = await controlledServer()
+    const { lab, board } = await createLabAndBoard(s.url)
+    storage.holdLoads = true
+    cleanups.push(() => storage.releaseLoads())
+    const flood = await rawSocket(s, board.id, lab.tokens.participant)
+    const polite = client(s, board.id, lab.tokens.participant)
+    // The stock client's first messages (step 1, awareness) wait with the polite one; the flood overflows.
+    for (let i = 0; i <= MAX_EARLY_MESSAGES; i++) flood.ws.send(new Uint8Array([1, 1, 0]))
+    expect((await flood.closed).code).toBe(CloseCode.tooManyEarlyMessages)
+    expect(polite.provider.synced).toBe(false)
+    storage.releaseLoads()
+    await waitSynced(polite.provider)
+    getRecordsMap(polite.doc).set('shape:after-flood', note('after-flood'))
+    const other = client(s, board.id, lab.tokens.viewer)
+    await waitFor(() => getRecordsMap(other.doc).has('shape:after-flood'), 'the board still serves')
+  })
+})
 
 describe('stopping the server', () => {
   it('stop() waits for a write in flight; it is on disk after the restart', async () => {

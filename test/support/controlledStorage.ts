@@ -24,6 +24,9 @@ export class ControlledStorage implements Storage {
   failAppends: Error | null = null
   /** When set, loading a board's updates rejects with this error. */
   failLoads: Error | null = null
+  /** While true, loading a board's updates waits for {@link releaseLoads}. */
+  holdLoads = false
+  private heldLoads: Held[] = []
   private heldAppends: Held[] = []
   private heldCompactions: Held[] = []
 
@@ -42,6 +45,11 @@ export class ControlledStorage implements Storage {
   releaseAppends(): void {
     this.holdAppends = false
     for (const h of this.heldAppends.splice(0)) h.release()
+  }
+
+  releaseLoads(): void {
+    this.holdLoads = false
+    for (const h of this.heldLoads.splice(0)) h.release()
   }
 
   releaseCompactions(): void {
@@ -85,6 +93,7 @@ export class ControlledStorage implements Storage {
   }
   async loadUpdates(boardId: string): Promise<StoredUpdates> {
     if (this.failLoads) throw this.failLoads
+    if (this.holdLoads) await new Promise<void>((release) => this.heldLoads.push({ release }))
     return this.inner.loadUpdates(boardId)
   }
   countUpdates(boardId: string): Promise<number> {
@@ -106,6 +115,7 @@ export class ControlledStorage implements Storage {
     return this.inner.getAsset(boardId, assetId)
   }
   close(): Promise<void> {
+    this.releaseLoads()
     this.releaseAppends()
     this.releaseCompactions()
     return this.inner.close()
