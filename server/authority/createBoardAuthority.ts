@@ -1,4 +1,5 @@
 import { readRemovedPeople } from '../../shared/boardSession'
+import { boardAssetPrefix } from '../../shared/assets'
 import { CloseCode } from '../../shared/protocol'
 import type { Storage } from '../persistence/Storage'
 import type { Room } from '../rooms/Room'
@@ -23,7 +24,8 @@ export function createBoardAuthority({ storage }: { storage: Storage }): RoomHoo
       announcePeople(room)
     },
     onChange({ room, connection, changes }) {
-      return judgeChanges(room.doc, { role: connection.role, identityId: connection.identity.id }, changes, deleted.get(room))
+      const writer = { role: connection.role, identityId: connection.identity.id, assetPrefix: boardAssetPrefix(room.boardId) }
+      return judgeChanges(room.doc, writer, changes, deleted.get(room))
     },
     onCommand({ room, connection, command }) {
       return runBoardCommand(storage, room, connection, command)

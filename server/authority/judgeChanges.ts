@@ -7,10 +7,12 @@ import type { Role } from '../../shared/roles'
 import type { Correction } from '../rooms/RoomHooks'
 import type { DocChange } from '../rooms/transactionChanges'
 
-/** Who wrote the changes being judged. */
+/** Who wrote the changes being judged, and on which board. */
 export interface Writer {
   role: Role
   identityId: string
+  /** Where the board's images are served: assets must point there. */
+  assetPrefix: string
 }
 
 /** Rule name of a correction that stamps authorship (not a refusal). */
@@ -104,6 +106,7 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
   const ctx: RuleContext = {
     role: writer.role,
     identityId: writer.identityId,
+    assetPrefix: writer.assetPrefix,
     mode: readEditingMode(doc),
     before: (id) => (previous.has(id) ? previous.get(id) : asRecord(records.get(id))),
     after: (id) => {

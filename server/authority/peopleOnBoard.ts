@@ -1,4 +1,5 @@
 import type { PersonOnBoard } from '../../shared/commands'
+import type { Connection } from '../rooms/Connection'
 import type { Room } from '../rooms/Room'
 
 const RANK = { facilitator: 3, participant: 2, viewer: 1 } as const
@@ -18,7 +19,9 @@ export function peopleOnBoard(room: Room): PersonOnBoard[] {
   return [...people.values()].sort((a, b) => RANK[b.role] - RANK[a.role] || a.name.localeCompare(b.name))
 }
 
-/** Tells the board's facilitators who is on it. */
+/** Tells the board's facilitators who is on it (when one of them listens). */
 export function announcePeople(room: Room): void {
-  room.broadcastEvent({ type: 'people', people: peopleOnBoard(room) }, (c) => c.role === 'facilitator')
+  const listening = (c: Connection) => c.role === 'facilitator' && c.speaksCommands
+  if (!room.listConnections().some(listening)) return
+  room.broadcastEvent({ type: 'people', people: peopleOnBoard(room) }, listening)
 }

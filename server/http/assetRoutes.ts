@@ -1,3 +1,4 @@
+import { boardAssetPrefix } from '../../shared/assets'
 import { canEditBoards } from '../../shared/roles'
 import { isId } from '../../shared/validation'
 import { authorizeLab, labCookieName } from '../access/authorize'
@@ -37,7 +38,7 @@ export function addAssetRoutes(router: Router, { storage, maxAssetBytes }: { sto
     if (!check(data)) throw new HttpError(415, `the file is not a valid ${contentType}`)
     const id = generateId()
     await storage.putAsset({ id, boardId: board.id, contentType, size: data.length, createdAt: new Date().toISOString() }, data)
-    sendJson(res, 201, { id, src: `/api/boards/${board.id}/assets/${id}` })
+    sendJson(res, 201, { id, src: `${boardAssetPrefix(board.id)}${id}` })
   })
 
   router.add('GET', '/api/boards/:boardId/assets/:assetId', async ({ req, res, params }) => {

@@ -35,6 +35,8 @@ export const Rule = {
   metaFacilitatorOnly: 'meta-facilitator-only',
   /** Not part of a board document. */
   unknownEntry: 'unknown-entry',
+  /** An image or file that is not stored beside this board (it would make every viewer's browser call another host). */
+  foreignAsset: 'foreign-asset',
   /** The update could not be decoded. */
   malformedUpdate: 'malformed-update',
 } as const
@@ -46,6 +48,8 @@ export interface RuleContext {
   /** The writer's identity, stamped as author of what they create. */
   identityId: string
   mode: EditingMode
+  /** Where this board's stored images are served (`/api/boards/<id>/assets/`); assets must point there. */
+  assetPrefix?: string
   /** A record as it was before the change (undefined: absent). */
   before(id: string): StoredRecord | undefined
   /** A record as it will be once the change stands. */
@@ -93,6 +97,15 @@ function referencesHold(record: StoredRecord, get: (id: string) => StoredRecord 
   return false
 }
 
+/** Whether every address an asset holds (its file, a bookmark's image and icon) is this board's. */
+function assetIsLocal(asset: StoredRecord, prefix: string): boolean {
+  const props = asset.props as Record<string, unknown>
+  return ['src', 'image', 'favicon'].every((key) => {
+    const value = props[key]
+    return value === undefined || value === null || value === '' || (typeof value === 'string' && value.startsWith(prefix) && !value.includes('..'))
+  })
+}
+
 /** Authorship as the server stamps it: the creator on creation, unchanged afterwards. */
 function stamped(ctx: RuleContext, before: StoredRecord | undefined, after: StoredRecord): RecordVerdict {
   if (after.typeName !== 'shape' && after.typeName !== 'asset') return ACCEPT
@@ -115,6 +128,7 @@ export function judgeRecordChange(ctx: RuleContext, id: string, before: unknown,
     if (recordProblem(id, after) !== null) return refuse(Rule.invalidRecord)
     next = after as StoredRecord
     if (!referencesHold(next, ctx.after)) return refuse(Rule.missingReference)
+    if (next.typeName === 'asset' && ctx.assetPrefix !== undefined && !assetIsLocal(next, ctx.assetPrefix)) return refuse(Rule.foreignAsset)
   }
   if (ctx.role === 'facilitator') return next ? stamped(ctx, prev, next) : ACCEPT
   if (ctx.mode === 'frozen') return refuse(Rule.frozen)

@@ -11,6 +11,7 @@ import {
 } from '@tldraw/tlschema'
 import { getIndicesAbove, type IndexKey } from '@tldraw/utils'
 import type { Lang } from '../lang'
+import { noteRecord } from '../noteRecord'
 import { arrowEndPoint, headerLayout, zoneTextLayout, type PlacedText } from './layout'
 import type { Point, TemplateArrow, TemplateDefinition, TemplateNote, TemplatePart, TemplateShapeMeta, TemplateText, TemplateZone } from './types'
 
@@ -206,22 +207,7 @@ function buildArrow(def: TemplateDefinition, arrow: TemplateArrow, lang: Lang, b
 }
 
 function buildNote(note: TemplateNote, lang: Lang, b: ShapeBase): Omit<TLNoteShape, 'index'> {
-  return {
-    ...b,
-    type: 'note',
-    props: {
-      color: note.color,
-      labelColor: 'black',
-      size: 'm',
-      font: 'sans',
-      fontSizeAdjustment: 1,
-      align: 'middle',
-      verticalAlign: 'middle',
-      growY: 0,
-      url: '',
-      richText: toRichText(note.text[lang]),
-      scale: 1,
-      textLastEditedBy: null,
-    },
-  }
+  // The index is set with the others' once every shape is built.
+  const { index: _index, ...shape } = noteRecord({ ...b, index: 'a0', text: note.text[lang], color: note.color, meta: { ...b.meta } })
+  return shape as unknown as Omit<TLNoteShape, 'index'>
 }

@@ -1,30 +1,14 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { newContext } from '../support/browser'
+import { noteTexts, openBoard as openBoardAt } from '../support/browserBoard'
 import { useBrowserSuite } from '../support/browserSuite'
 import { createLabAndBoard } from '../support/testServer'
 
 const suite = useBrowserSuite()
 
-/** Opens a board as a new person: the name prompt, then the live canvas. */
-async function openBoard(page: Page, boardId: string, token: string, name: string): Promise<void> {
-  await page.goto(`${suite.server.url}/board/${boardId}#t=${token}`)
-  await page.getByTestId('name-input').fill(name)
-  await page.getByTestId('name-submit').click()
-  await page.locator('.tl-canvas').waitFor()
-  await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor()
-}
-
-/** Text of every note on the current page, read from the editor the page exposes. */
-function noteTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const editor = (window as any).fabriqueEditor
-    return editor
-      .getCurrentPageShapes()
-      .filter((s: any) => s.type === 'note')
-      .map((s: any) => editor.getShapeUtil(s).getText(s) as string)
-  })
-}
+/** Opens a board as a new person on the suite's server. */
+const openBoard = (page: Page, boardId: string, token: string, name: string) => openBoardAt(page, suite.server.url, boardId, token, name)
 
 function offOrigin(requests: string[]): string[] {
   return requests.filter((url) => !url.startsWith(suite.server.url + '/') && !url.startsWith('blob:' + suite.server.url) && !url.startsWith('data:'))

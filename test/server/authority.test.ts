@@ -114,6 +114,18 @@ const FORBIDDEN: [name: string, rule: string, act: (doc: Y.Doc, w: Workshop) => 
   ['write a record that is not a record', Rule.invalidRecord, (doc) => getRecordsMap(doc).set('shape:junk', { hello: 'world' } as never)],
   ['write a note under another id than its own', Rule.invalidRecord, (doc) => getRecordsMap(doc).set('shape:elsewhere', note('not-elsewhere'))],
   ['write a shape of an unknown type', Rule.invalidRecord, (doc) => getRecordsMap(doc).set('shape:alien', { ...note('alien'), type: 'alien' })],
+  [
+    'add an image stored on another site (every viewer’s browser would call it)',
+    Rule.foreignAsset,
+    (doc) =>
+      getRecordsMap(doc).set('asset:tracker', {
+        id: 'asset:tracker',
+        typeName: 'asset',
+        type: 'image',
+        meta: {},
+        props: { name: 'x.png', src: 'https://tracker.example/pixel.png', w: 1, h: 1, mimeType: 'image/png', isAnimated: false, fileSize: 1 },
+      }),
+  ],
   ['write to a map that is not the board’s', Rule.unknownEntry, (doc) => doc.getMap('evil').set('x', 'y')],
   ['write list content into a map of its own', Rule.unknownEntry, (doc) => doc.getArray('evil-list').insert(0, ['junk'])],
   [

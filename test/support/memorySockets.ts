@@ -4,6 +4,9 @@ import * as Y from 'yjs'
 import type { RoomSocket } from '../../server/rooms/RoomSocket'
 import { readAwarenessEntries, type AwarenessEntry } from '../../server/rooms/awarenessMessages'
 import { MessageType, SyncMessageType } from '../../shared/protocol'
+import { syncMessage } from '../../shared/wireMessages'
+
+export { syncMessage }
 
 /** A socket that keeps what the room sends it; `bufferedAmount` can be set by the test. */
 export class MemorySocket implements RoomSocket {
@@ -56,14 +59,6 @@ export function decodeMessage(data: Uint8Array): DecodedMessage {
     default:
       throw new Error(`unknown message type ${type}`)
   }
-}
-
-export function syncMessage(sub: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, sub)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
 }
 
 export const step1Message = (doc: Y.Doc) => syncMessage(SyncMessageType.step1, Y.encodeStateVector(doc))
