@@ -17,7 +17,10 @@ import { SqliteStorage } from './persistence/SqliteStorage'
 import type { Storage } from './persistence/Storage'
 import { createBoardAuthority } from './authority/createBoardAuthority'
 import { createSchemaMigration } from './authority/schemaMigration'
+import { RateLimiter } from './access/RateLimiter'
 import { addIdentityRoutes } from './http/identityRoutes'
+import { clientAddress, isAllowedOrigin } from './http/requestOrigin'
+import { createAssetReclaimer } from './maintenance/createAssetReclaimer'
 import { createBoardSeeder } from './rooms/BoardSeeder'
 import { RoomManager } from './rooms/RoomManager'
 import { SyncEndpoint } from './sync/SyncEndpoint'
@@ -41,6 +44,7 @@ export class FabriqueServer {
   private readonly http: http.Server
   private readonly sync: SyncEndpoint
   private readonly router = new Router()
+  private readonly apiWrites: RateLimiter
   private stopping: Promise<void> | null = null
 
   constructor(private readonly options: FabriqueServerOptions) {
@@ -53,23 +57,36 @@ export class FabriqueServer {
       sendBufferLimitBytes: config.sendBufferLimitBytes,
       compactAfterUpdates: config.compactAfterUpdates,
       roomIdleMs: config.roomIdleMs,
-      // The server owns the schema (migrated on load, before anyone is served), then the rules.
-      hooks: [createSchemaMigration({ currentSchema: () => seeder.currentSchema() }), createBoardAuthority({ storage: this.storage })],
+      sendBudgetBytes: config.sendBudgetBytes,
+      maxBoardBytes: config.maxBoardBytes,
+      // The server owns the schema (migrated on load, before anyone is served), then the rules,
+      // then the images no board needs any more are let go when a board leaves memory.
+      hooks: [
+        createSchemaMigration({ currentSchema: () => seeder.currentSchema() }),
+        createBoardAuthority({ storage: this.storage }),
+        createAssetReclaimer({ storage: this.storage, graceMs: config.assetGraceMs, logger }),
+      ],
     })
+    this.apiWrites = new RateLimiter(config.apiWritesPerMinutePerAddress, 60_000)
     this.sync = new SyncEndpoint({
       storage: this.storage,
       rooms: this.rooms,
       logger,
       maxMessageBytes: config.maxMessageBytes,
       pingIntervalMs: config.pingIntervalMs,
+      publicUrl: config.publicUrl,
     })
-    addLabRoutes(this.router, { storage: this.storage, seeder })
+    addLabRoutes(this.router, {
+      storage: this.storage,
+      seeder,
+      creation: { policy: config.labCreation, adminSecret: config.adminSecret, limiter: new RateLimiter(config.labsPerHourPerAddress, 3_600_000), trustProxy: config.trustProxy },
+    })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
-    addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes })
+    addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
     addIdentityRoutes(this.router, { storage: this.storage })
     this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))
     this.router.add('GET', '/api/config', ({ res }) =>
-      sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl }),
+      sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl, labCreation: config.labCreation }),
     )
     this.router.add('GET', '/healthz', ({ res }) =>
       sendJson(res, 200, {
@@ -77,6 +94,7 @@ export class FabriqueServer {
         boardsLoaded: this.rooms.loadedBoardIds.length,
         connections: this.sync.connectionCount,
         refusals: this.rooms.refusals.toJSON(),
+        queuedBytes: this.rooms.sendBudget.queuedBytes(),
       }),
     )
     const serveStatic = createStaticHandler(config.staticDir)
@@ -100,14 +118,20 @@ export class FabriqueServer {
         serveStatic(req, res, url.pathname)
         return
       }
-      const match = this.router.match(req.method ?? 'GET', url.pathname)
+      const method = req.method ?? 'GET'
+      if (method !== 'GET' && method !== 'HEAD') {
+        if (!isAllowedOrigin(req, this.options.config.publicUrl)) throw new HttpError(403, 'cross-site request refused')
+        const wait = this.apiWrites.take(clientAddress(req, this.options.config.trustProxy))
+        if (wait > 0) throw new HttpError(429, `too many requests from this address: retry in ${Math.ceil(wait / 1000)} s`, { 'retry-after': String(Math.ceil(wait / 1000)) })
+      }
+      const match = this.router.match(method, url.pathname)
       if (match === null) throw new HttpError(404, 'no such endpoint')
       if (match === 'method-not-allowed') throw new HttpError(405, 'method not allowed')
       await match.handler({ req, res, params: match.params, url })
     } catch (err) {
       if (err instanceof URIError) err = new HttpError(400, 'malformed URL encoding')
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message })
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.headers)
         else res.destroy()
       } else {
         this.options.logger.error('request failed', { method: req.method, path: url.pathname, err })

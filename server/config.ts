@@ -27,6 +27,25 @@ export interface Config {
   roomIdleMs: number
   /** A board's update log is compacted once it holds this many rows. */
   compactAfterUpdates: number
+  /** Largest board, in stored bytes; writes beyond are refused (close 4413), reading goes on. */
+  maxBoardBytes: number
+  /** Images a lab may store, in bytes. */
+  maxLabAssetBytes: number
+  /** Unsent bytes all connections may hold together; the costliest slow readers are closed first. */
+  sendBudgetBytes: number
+  /** Who may create labs: anyone, or whoever holds {@link Config.adminSecret}. */
+  labCreation: 'open' | 'secret'
+  adminSecret: string | null
+  /** Labs one address may create per hour. */
+  labsPerHourPerAddress: number
+  /** API writes (POST, PATCH, PUT, DELETE) one address may make per minute. */
+  apiWritesPerMinutePerAddress: number
+  /** Whether the client address is read from `X-Forwarded-For` (behind a reverse proxy). */
+  trustProxy: boolean
+  /** Images no board refers to are deleted once this old, when their board leaves memory. */
+  assetGraceMs: number
+  /** Lines of one kind of warning or error logged per minute; the rest are counted in a summary. */
+  logRepeatsPerMinute: number
 }
 
 /** A bad configuration value: the message says which variable and why. */
@@ -73,6 +92,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       throw new ConfigError(`PUBLIC_URL must start with http:// or https://, got "${publicUrl}"`)
     }
   }
+  const labCreation = (env.LAB_CREATION?.trim() || 'open') as Config['labCreation']
+  if (labCreation !== 'open' && labCreation !== 'secret') throw new ConfigError(`LAB_CREATION must be "open" or "secret", got "${env.LAB_CREATION}"`)
+  const adminSecret = optionalString(env, 'ADMIN_SECRET')
+  if (labCreation === 'secret' && (!adminSecret || adminSecret.length < 16)) {
+    throw new ConfigError('LAB_CREATION=secret needs ADMIN_SECRET, at least 16 characters (e.g. `openssl rand -base64 24`)')
+  }
+  const trustProxy = env.TRUST_PROXY?.trim() || '0'
+  if (trustProxy !== '0' && trustProxy !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got "${env.TRUST_PROXY}"`)
   const host = env.HOST?.trim() || 'localhost'
   if (/\s/.test(host)) throw new ConfigError(`HOST must be a host name or address, got "${env.HOST}"`)
   return {
@@ -83,11 +110,21 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tldrawLicenseKey: optionalString(env, 'TLDRAW_LICENSE_KEY'),
     logLevel,
     staticDir: path.resolve(cwd, env.STATIC_DIR?.trim() || 'dist/client'),
-    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 2 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxAssetBytes: integer(env, 'MAX_ASSET_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     sendBufferLimitBytes: integer(env, 'SEND_BUFFER_LIMIT_BYTES', 32 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100, 3_600_000),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000, 0, 86_400_000),
     compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', 500, 2, 10_000_000),
+    maxBoardBytes: integer(env, 'MAX_BOARD_BYTES', 64 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
+    maxLabAssetBytes: integer(env, 'MAX_LAB_ASSET_BYTES', 512 * 1024 * 1024, 0, 1024 * 1024 * 1024 * 1024),
+    sendBudgetBytes: integer(env, 'SEND_BUDGET_BYTES', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    labCreation,
+    adminSecret,
+    labsPerHourPerAddress: integer(env, 'LABS_PER_HOUR_PER_ADDRESS', 20, 1, 1_000_000),
+    apiWritesPerMinutePerAddress: integer(env, 'API_WRITES_PER_MINUTE_PER_ADDRESS', 300, 1, 10_000_000),
+    trustProxy: trustProxy === '1',
+    assetGraceMs: integer(env, 'ASSET_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
+    logRepeatsPerMinute: integer(env, 'LOG_REPEATS_PER_MINUTE', 10, 1, 1_000_000),
   }
 }

@@ -12,7 +12,7 @@ try {
   }
   throw err
 }
-const logger = createLogger(config.logLevel)
+const logger = createLogger(config.logLevel, undefined, { repeatsPerMinute: config.logRepeatsPerMinute })
 const server = new FabriqueServer({ config, logger })
 const port = await server.listen()
 const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

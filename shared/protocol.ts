@@ -59,6 +59,8 @@ export const CloseCode = {
   boardGone: 4404,
   /** A facilitator removed this person from the board: do not retry. */
   removed: 4403,
+  /** The board reached its maximum size: it can be read, not written (do not retry). */
+  boardFull: 4413,
   /** Too much was sent before the board was loaded: reconnect more gently. */
   tooManyEarlyMessages: 4508,
 } as const

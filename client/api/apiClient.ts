@@ -40,11 +40,13 @@ async function request<T>(method: string, path: string, token: string | null, bo
 export interface ClientConfig {
   tldrawLicenseKey: string | null
   publicUrl: string | null
+  /** `secret`: creating a lab needs the server's admin secret. */
+  labCreation: 'open' | 'secret'
 }
 
 export const api = {
   config: () => request<ClientConfig>('GET', '/api/config', null),
-  createLab: (title: string) => request<CreatedLab>('POST', '/api/labs', null, { title }),
+  createLab: (title: string, adminSecret: string | null = null) => request<CreatedLab>('POST', '/api/labs', adminSecret, { title }),
   getLab: (labId: string, token: string) => request<LabView>('GET', `/api/labs/${encodeURIComponent(labId)}`, token),
   updateLab: (labId: string, token: string, patch: UpdateLabInput) => request<Lab>('PATCH', `/api/labs/${encodeURIComponent(labId)}`, token, patch),
   createBoard: (labId: string, token: string, input: { title: string; phase?: Phase; template?: string; lang?: Lang }) =>

@@ -12,6 +12,8 @@ export interface BoardBarState {
   readOnly: boolean
   labLink: string
   editingMode: EditingMode
+  /** The board reached its maximum size (read-only for everyone). */
+  full: boolean
   /** Opens the template picker; null when this person cannot insert templates. */
   onInsert: (() => void) | null
   /** Facilitators only: sets who may edit the board. */
@@ -37,8 +39,14 @@ export function BoardBar() {
       <span className="fab-board-bar__title" data-testid="board-title">
         {bar.title}
       </span>
-      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly && bar.editingMode !== 'frozen'} />
-      {!bar.onSetMode && <EditingModeBadge mode={bar.editingMode} />}
+      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly && bar.editingMode !== 'frozen' && !bar.full} />
+      {bar.full ? (
+        <span className="fab-mode-badge fab-mode-badge--frozen" data-testid="board-full" title={t('full.help')}>
+          {t('full.title')}
+        </span>
+      ) : (
+        !bar.onSetMode && <EditingModeBadge mode={bar.editingMode} />
+      )}
       {(bar.onSetMode || bar.onOpenPeople || bar.onInsert) && (
         <div className="fab-board-bar__tools">
       {bar.onSetMode && <EditingModeSwitch mode={bar.editingMode} onChange={bar.onSetMode} />}

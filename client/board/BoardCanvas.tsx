@@ -74,7 +74,7 @@ function fitContent(editor: Editor): void {
 export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink }: BoardCanvasProps) {
   const { lang, setLang } = useI18n()
   const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
-  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, refusal } = boardState
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   const [showPeople, setShowPeople] = useState(false)
@@ -120,6 +120,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
           readOnly,
           labLink,
           editingMode,
+          full,
           onInsert: canInsert ? () => setInserting(true) : null,
           onSetMode: isFacilitator && channel ? (mode: EditingMode) => void channel.send({ type: 'board.setMode', mode }) : null,
           onOpenPeople: isFacilitator ? () => setShowPeople(true) : null,

@@ -51,8 +51,10 @@ export interface BoardStoreState {
   removedPeople: RemovedPeople
   /** Who is on the board (the server tells facilitators). */
   people: PersonOnBoard[]
-  /** This person was removed from the board by a facilitator. */
+  /** A facilitator removed this person from the board. */
   removed: boolean
+  /** The board reached its maximum size: it stays open read-only. */
+  full: boolean
   /** The last change of this person's the rules refused. */
   refusal: Refusal | null
 }
@@ -80,6 +82,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     removedPeople: {},
     people: [],
     removed: false,
+    full: false,
     refusal: null,
   })
   const credential = identityCredential(identity)
@@ -123,6 +126,11 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     update({ channel })
     const onClosed = (event: { code: number }) => {
       if (event.code === CloseCode.removed) update({ removed: true })
+      else if (event.code === CloseCode.boardFull) {
+        // What is on screen stays readable; reconnecting would resend the refused edit.
+        $serverReadOnly.set(true)
+        update({ full: true })
+      }
     }
     provider.on('closed', onClosed)
 

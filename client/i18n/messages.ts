@@ -9,6 +9,7 @@ const fr = {
   'home.create.label': 'Nom du labo',
   'home.create.placeholder': 'Ex. : Labo mobilité solidaire — Métropole de Lyon',
   'home.create.submit': 'Créer le labo',
+  'home.create.adminSecret': 'Clé d’administration du serveur',
   'home.remembered': 'Vos labos sur cet appareil',
   'home.remembered.empty': 'Aucun labo ouvert sur cet appareil pour l’instant.',
   'home.remembered.forget': 'Oublier',
@@ -116,6 +117,8 @@ const fr = {
   'people.failed': 'Action impossible : {reason}',
   'removed.title': 'L’animation vous a retiré·e de ce tableau.',
   'removed.help': 'Vous pouvez revenir au labo. Si c’est une erreur, demandez à l’animateur·rice de vous réadmettre.',
+  'full.title': 'Tableau plein : lecture seule',
+  'full.help': 'Ce tableau a atteint sa taille maximale. Rien n’est perdu : il se lit toujours, mais on ne peut plus y écrire. Demandez à l’animateur·rice d’en créer un nouveau.',
   'dialog.close': 'Fermer',
   'loading': 'Chargement…',
 }
@@ -130,6 +133,7 @@ const en: Record<MessageKey, string> = {
   'home.create.label': 'Lab name',
   'home.create.placeholder': 'E.g. Inclusive mobility lab — Lyon metropolitan area',
   'home.create.submit': 'Create the lab',
+  'home.create.adminSecret': 'Server admin key',
   'home.remembered': 'Your labs on this device',
   'home.remembered.empty': 'No lab opened on this device yet.',
   'home.remembered.forget': 'Forget',
@@ -237,6 +241,8 @@ const en: Record<MessageKey, string> = {
   'people.failed': 'Could not do it: {reason}',
   'removed.title': 'The facilitator removed you from this board.',
   'removed.help': 'You can go back to the lab. If this is a mistake, ask the facilitator to readmit you.',
+  'full.title': 'Board full: read-only',
+  'full.help': 'This board reached its maximum size. Nothing is lost: it can still be read, but not written. Ask the facilitator to start a new one.',
   'dialog.close': 'Close',
   'loading': 'Loading…',
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { forgetLab, listRememberedLabs, rememberLab } from '../access/rememberedLabs'
 import { linkWithToken } from '../access/fragmentToken'
 import { api } from '../api/apiClient'
+import { useClientConfig } from '../api/useClientConfig'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
 import { useI18n } from '../i18n/I18nProvider'
@@ -10,7 +11,9 @@ import { navigate } from '../router'
 /** `/`: create a lab; labs opened before on this device. */
 export function HomePage() {
   const { t } = useI18n()
+  const config = useClientConfig()
   const [title, setTitle] = useState('')
+  const [adminSecret, setAdminSecret] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [labs, setLabs] = useState(listRememberedLabs)
@@ -21,7 +24,7 @@ export function HomePage() {
     setBusy(true)
     setError(null)
     try {
-      const lab = await api.createLab(title.trim())
+      const lab = await api.createLab(title.trim(), config?.labCreation === 'secret' ? adminSecret.trim() : null)
       rememberLab({ id: lab.id, title: lab.title, role: 'facilitator', token: lab.tokens.facilitator, tokens: lab.tokens })
       navigate(`/lab/${lab.id}`)
     } catch (err) {
@@ -45,6 +48,12 @@ export function HomePage() {
               <span>{t('home.create.label')}</span>
               <input value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} placeholder={t('home.create.placeholder')} data-testid="lab-title-input" required />
             </label>
+            {config?.labCreation === 'secret' && (
+              <label className="fab-field">
+                <span>{t('home.create.adminSecret')}</span>
+                <input type="password" value={adminSecret} autoComplete="off" onChange={(e) => setAdminSecret(e.target.value)} data-testid="admin-secret-input" required />
+              </label>
+            )}
             <button type="submit" className="fab-button fab-button--primary" disabled={busy || !title.trim()} data-testid="create-lab">
               {t('home.create.submit')}
             </button>

@@ -19,7 +19,7 @@ const IMAGE_TYPES: Record<string, (data: Buffer) => boolean> = {
 }
 
 /** Images stored beside their board, served from Fabrique's origin to the lab's members only. */
-export function addAssetRoutes(router: Router, { storage, maxAssetBytes }: { storage: Storage; maxAssetBytes: number }): void {
+export function addAssetRoutes(router: Router, { storage, maxAssetBytes, maxLabAssetBytes }: { storage: Storage; maxAssetBytes: number; maxLabAssetBytes: number }): void {
   async function boardAndRole(boardId: string, token: string | null) {
     if (!isId(boardId)) throw new HttpError(404, 'board not found')
     const board = await storage.getBoard(boardId)
@@ -36,6 +36,11 @@ export function addAssetRoutes(router: Router, { storage, maxAssetBytes }: { sto
     const data = await readBody(req, maxAssetBytes)
     if (data.length === 0) throw new HttpError(400, 'empty image')
     if (!check(data)) throw new HttpError(415, `the file is not a valid ${contentType}`)
+    const used = await storage.labAssetBytes(board.labId)
+    if (used + data.length > maxLabAssetBytes) {
+      const mib = (n: number) => (n / 1024 / 1024).toFixed(1)
+      throw new HttpError(413, `this lab's images already take ${mib(used)} MiB of its ${mib(maxLabAssetBytes)} MiB`)
+    }
     const id = generateId()
     await storage.putAsset({ id, boardId: board.id, contentType, size: data.length, createdAt: new Date().toISOString() }, data)
     sendJson(res, 201, { id, src: `${boardAssetPrefix(board.id)}${id}` })

@@ -1,22 +1,38 @@
 import type { Board, CreatedLab, Lab, LabView } from '../../shared/lab'
 import { canManageLab } from '../../shared/roles'
 import { validateCreateBoard, validateCreateLab, validateUpdateLab } from '../../shared/validation'
+import { timingSafeEqual } from 'node:crypto'
 import { authorizeLab } from '../access/authorize'
-import { generateId, generateLabTokens } from '../access/tokens'
+import type { RateLimiter } from '../access/RateLimiter'
+import { generateId, generateLabTokens, hashToken } from '../access/tokens'
 import type { Storage } from '../persistence/Storage'
 import type { BoardSeeder } from '../rooms/BoardSeeder'
 import { HttpError } from './HttpError'
 import { bearerToken, readJson, sendJson } from './io'
+import { clientAddress } from './requestOrigin'
 import type { Router } from './Router'
 
 export interface LabRoutesDeps {
   storage: Storage
   seeder: BoardSeeder
+  /** Who may create labs, and how often from one address. */
+  creation: { policy: 'open' | 'secret'; adminSecret: string | null; limiter: RateLimiter; trustProxy: boolean }
+}
+
+/** Whether `given` is the admin secret (compared as hashes, in constant time). */
+function isAdminSecret(given: string | null, secret: string | null): boolean {
+  if (!given || !secret) return false
+  return timingSafeEqual(Buffer.from(hashToken(given), 'hex'), Buffer.from(hashToken(secret), 'hex'))
 }
 
 /** `/api/labs…`: create a lab, read and edit it, create its boards. */
-export function addLabRoutes(router: Router, { storage, seeder }: LabRoutesDeps): void {
+export function addLabRoutes(router: Router, { storage, seeder, creation }: LabRoutesDeps): void {
   router.add('POST', '/api/labs', async ({ req, res }) => {
+    if (creation.policy === 'secret' && !isAdminSecret(bearerToken(req), creation.adminSecret)) {
+      throw new HttpError(bearerToken(req) ? 403 : 401, 'creating a lab needs the admin secret of this server')
+    }
+    const wait = creation.limiter.take(clientAddress(req, creation.trustProxy))
+    if (wait > 0) throw new HttpError(429, `too many labs created from this address: retry in ${Math.ceil(wait / 60_000)} min`, { 'retry-after': String(Math.ceil(wait / 1000)) })
     const input = validateCreateLab(await readJson(req))
     if (!input.ok) throw new HttpError(400, input.error)
     const now = new Date().toISOString()

@@ -97,5 +97,19 @@ export class MemoryStorage implements Storage {
     const entry = this.assets.get(`${boardId}/${assetId}`)
     return entry ? { asset: { ...entry.asset }, data: entry.data.slice() } : null
   }
+  async listAssets(boardId: string): Promise<StoredAsset[]> {
+    return [...this.assets.values()]
+      .filter((e) => e.asset.boardId === boardId)
+      .map((e) => ({ ...e.asset }))
+      .sort((a, b) => compareCodeUnits(a.createdAt, b.createdAt) || compareCodeUnits(a.id, b.id))
+  }
+  async deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void> {
+    for (const id of assetIds) this.assets.delete(`${boardId}/${id}`)
+  }
+  async labAssetBytes(labId: string): Promise<number> {
+    let total = 0
+    for (const { asset } of this.assets.values()) if (this.boards.get(asset.boardId)?.labId === labId) total += asset.size
+    return total
+  }
   async close(): Promise<void> {}
 }

@@ -8,6 +8,9 @@ import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
 import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
 
+/** The WAL is truncated to this after each checkpoint. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+
 /** Schema migrations, applied in order; the index + 1 is the schema version. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE labs (
@@ -129,6 +132,7 @@ export class SqliteStorage implements Storage {
   private readonly stmt
   private pending: PendingAppend[] = []
   private flushScheduled = false
+  private vacuumTimer: NodeJS.Timeout | null = null
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -140,6 +144,9 @@ export class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON')
     // Boards are read once when loaded, then only appended to: a small page cache is enough.
     this.db.pragma('cache_size = -512')
+    // After a checkpoint, the WAL file is cut back to this size (it never stays at its peak).
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
+    this.useIncrementalVacuum()
     this.migrate()
     const db = this.db
     this.stmt = {
@@ -163,7 +170,42 @@ export class SqliteStorage implements Storage {
       getAsset: db.prepare<[string, string], { id: string; board_id: string; content_type: string; size: number; data: Buffer; created_at: string }>(
         'SELECT * FROM assets WHERE board_id = ? AND id = ?',
       ),
+      listAssets: db.prepare<[string], { id: string; board_id: string; content_type: string; size: number; created_at: string }>(
+        'SELECT id, board_id, content_type, size, created_at FROM assets WHERE board_id = ? ORDER BY created_at, id',
+      ),
+      deleteAsset: db.prepare('DELETE FROM assets WHERE board_id = ? AND id = ?'),
+      labAssetBytes: db.prepare<[string], { n: number | null }>('SELECT SUM(a.size) AS n FROM assets a JOIN boards b ON b.id = a.board_id WHERE b.lab_id = ?'),
     }
+  }
+
+  /**
+   * Space freed by compaction goes back to the file system (incremental vacuum), instead of
+   * staying in the file for ever. A database made before this setting is converted once.
+   */
+  private useIncrementalVacuum(): void {
+    const INCREMENTAL = 2
+    if (this.db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return
+    this.db.pragma('auto_vacuum = INCREMENTAL')
+    // A new, empty database takes the setting as is; an existing one needs one VACUUM.
+    const tables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n
+    if (tables > 0) this.db.exec('VACUUM')
+  }
+
+  /** Soon (coalesced): returns free pages to the file system and truncates the WAL. */
+  private scheduleVacuum(): void {
+    if (this.vacuumTimer) return
+    this.vacuumTimer = setTimeout(() => {
+      this.vacuumTimer = null
+      this.reclaimSpace()
+    }, 1000)
+    this.vacuumTimer.unref()
+  }
+
+  /** Returns free pages to the file system and checkpoints the WAL back to its limit. */
+  reclaimSpace(): void {
+    if (!this.db.open) return
+    this.db.pragma('incremental_vacuum')
+    this.db.pragma('wal_checkpoint(TRUNCATE)')
   }
 
   private migrate(): void {
@@ -256,6 +298,7 @@ export class SqliteStorage implements Storage {
       this.stmt.appendUpdate.run(boardId, snapshot)
       this.stmt.deleteUpdatesThrough.run(boardId, throughSeq)
     })()
+    this.scheduleVacuum()
   }
 
   async countUpdates(boardId: string): Promise<number> {
@@ -294,7 +337,24 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  async listAssets(boardId: string): Promise<StoredAsset[]> {
+    return this.stmt.listAssets.all(boardId).map((row) => ({ id: row.id, boardId: row.board_id, contentType: row.content_type, size: row.size, createdAt: row.created_at }))
+  }
+
+  async deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of assetIds) this.stmt.deleteAsset.run(boardId, id)
+    })()
+    this.scheduleVacuum()
+  }
+
+  async labAssetBytes(labId: string): Promise<number> {
+    return this.stmt.labAssetBytes.get(labId)?.n ?? 0
+  }
+
   async close(): Promise<void> {
+    if (this.vacuumTimer) clearTimeout(this.vacuumTimer)
+    this.vacuumTimer = null
     if (this.pending.length) this.flushAppends()
     this.db.close()
   }

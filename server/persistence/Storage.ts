@@ -66,6 +66,11 @@ export interface Storage {
 
   putAsset(asset: StoredAsset, data: Uint8Array): Promise<void>
   getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null>
+  /** A board's assets (without their bytes), oldest first. */
+  listAssets(boardId: string): Promise<StoredAsset[]>
+  deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void>
+  /** Bytes of all images of a lab's boards. */
+  labAssetBytes(labId: string): Promise<number>
 
   close(): Promise<void>
 }

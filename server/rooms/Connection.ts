@@ -5,6 +5,15 @@ import { canEditBoards, type Role } from '../../shared/roles'
 import { commandMessage } from '../../shared/wireMessages'
 import type { RoomSocket } from './RoomSocket'
 
+/**
+ * Requests that make the server send much for little (the whole board, everyone's presence):
+ * a connection may make `burst` of them at once, then one per `everyMs`.
+ */
+export const COSTLY_REQUESTS = {
+  step1: { burst: 4, everyMs: 5_000 },
+  queryAwareness: { burst: 4, everyMs: 5_000 },
+} as const
+
 /** Who is behind a connection. */
 export interface ConnectionIdentity extends Identity {
   /** Made up for this connection only: the client presented no identity (e.g. a stock y-websocket client). */
@@ -22,6 +31,7 @@ export class Connection {
   speaksCommands = false
   /** Whether the role may change the document at all (viewers may not). */
   readonly canWrite: boolean
+  private readonly allowance: Record<keyof typeof COSTLY_REQUESTS, { tokens: number; at: number }>
 
   constructor(
     readonly socket: RoomSocket,
@@ -33,6 +43,20 @@ export class Connection {
     private readonly onClose: (conn: Connection) => void,
   ) {
     this.canWrite = canEditBoards(role)
+    const now = Date.now()
+    this.allowance = { step1: { tokens: COSTLY_REQUESTS.step1.burst, at: now }, queryAwareness: { tokens: COSTLY_REQUESTS.queryAwareness.burst, at: now } }
+  }
+
+  /** Whether a costly request of `kind` may be served now (token bucket, see {@link COSTLY_REQUESTS}). */
+  allow(kind: keyof typeof COSTLY_REQUESTS): boolean {
+    const { burst, everyMs } = COSTLY_REQUESTS[kind]
+    const bucket = this.allowance[kind]
+    const now = Date.now()
+    bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) / everyMs)
+    bucket.at = now
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
+    return true
   }
 
   /**

@@ -7,12 +7,13 @@ import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../..
 import { permissionDeniedMessage, readCommandBody, syncMessage } from '../../shared/wireMessages'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
-import { encodeAwarenessMessage, readAwarenessEntries, wrapAwarenessUpdate, type AwarenessEntry } from './awarenessMessages'
 import { Connection, type ConnectionIdentity } from './Connection'
 import { FlushScheduler } from './FlushScheduler'
 import type { RefusalCounter } from './RefusalCounter'
+import { DEFAULT_AWARENESS_LIMITS, RoomAwareness, type AwarenessLimits } from './RoomAwareness'
 import { CommandError, ConnectionRefused, type Correction, type RoomHooks } from './RoomHooks'
 import type { RoomSocket } from './RoomSocket'
+import { SendBudget } from './SendBudget'
 import { collectChanges, setEntry, type DocChange } from './transactionChanges'
 
 export interface RoomOptions {
@@ -24,27 +25,22 @@ export interface RoomOptions {
   hooks?: readonly RoomHooks[]
   /** Shared by the rooms of a manager, so they flush together; each room gets its own otherwise. */
   flushScheduler?: FlushScheduler
-  /**
-   * A connection may take over an awareness client id owned by another connection only when
-   * that owner has been silent this long (a client reconnecting while its dead socket is not
-   * yet dropped). Live owners keep their id. Default {@link AWARENESS_TAKEOVER_MS}.
-   */
-  awarenessTakeoverMs?: number
+  /** Bounds on presence; defaults {@link DEFAULT_AWARENESS_LIMITS}. */
+  awareness?: Partial<AwarenessLimits>
   /** Counts refused changes, by rule (shared by a manager's rooms; shown in `/healthz`). */
   refusals?: RefusalCounter
+  /** Unsent bytes all connections may hold together (shared by a manager's rooms). */
+  sendBudget?: SendBudget
+  /**
+   * Largest board, in stored bytes: past it (and after a compaction that could not bring it
+   * back under), writers are closed with 4413 and nothing they send is applied; the board can
+   * still be read. Unbounded when not given.
+   */
+  maxBoardBytes?: number
   /** Called when the last connection left (the manager starts the idle timer). */
   onEmpty?(room: Room): void
 }
 
-/**
- * Default silence of an owner after which its awareness client id can be taken over: longer
- * than y-protocols' 15 s renewal and equal to its 30 s timeout, so a live but idle client
- * always keeps its id.
- */
-export const AWARENESS_TAKEOVER_MS = 30_000
-
-/** Awareness client ids one connection may own (a tab has one; a reconnect may briefly add one). */
-export const MAX_AWARENESS_IDS_PER_CONNECTION = 4
 
 /** Transaction origin of what the room writes itself. */
 export const SERVER_ORIGIN = Symbol('fabrique-server')
@@ -62,10 +58,6 @@ type Incoming =
       isStep2: boolean
     }
   | { kind: 'server'; write: (doc: Y.Doc) => void; resolve: () => void; reject: (err: unknown) => void }
-
-interface AwarenessState extends AwarenessEntry {
-  owner: Connection
-}
 
 /** What applying one client update produced. */
 interface Applied {
@@ -96,7 +88,7 @@ const MAX_REFUSALS_TOLD = 50
 export class Room {
   readonly doc: Y.Doc
   private readonly connections = new Set<Connection>()
-  private readonly awareness = new Map<number, AwarenessState>()
+  private readonly awareness: RoomAwareness
   private incoming: Incoming[] = []
   private flushScheduled = false
   private flushing: Promise<void> | null = null
@@ -104,22 +96,32 @@ export class Room {
   private waitingStep1: { connection: Connection; stateVector: Uint8Array }[] = []
   private lastSeq: number
   private storedRows: number
+  /** Bytes of the board's stored rows. */
+  private storedBytes: number
   private failed = false
   private readonly flushScheduler: FlushScheduler
   private readonly hooks: readonly RoomHooks[]
+  private readonly sendBudget: SendBudget
+  /** Incremented whenever the document changes: keys the cached full state. */
+  private version = 0
+  /** The whole board as a sync step 2, for newcomers (who have nothing): encoded once per version. */
+  private fullState: { version: number; message: Uint8Array } | null = null
 
   private constructor(
     readonly boardId: string,
     doc: Y.Doc,
-    stored: { lastSeq: number; rows: number },
+    stored: { lastSeq: number; rows: number; bytes: number },
     private readonly options: RoomOptions,
     readonly logger: Logger,
   ) {
     this.doc = doc
     this.lastSeq = stored.lastSeq
     this.storedRows = stored.rows
+    this.storedBytes = stored.bytes
     this.flushScheduler = options.flushScheduler ?? new FlushScheduler()
     this.hooks = options.hooks ?? []
+    this.awareness = new RoomAwareness({ ...DEFAULT_AWARENESS_LIMITS, ...options.awareness })
+    this.sendBudget = options.sendBudget ?? new SendBudget(Number.POSITIVE_INFINITY)
   }
 
   /** Loads a board's stored updates into a new room, then runs the `onLoad` hooks. */
@@ -133,7 +135,8 @@ export class Room {
     Y.transact(doc, () => {
       for (const update of updates) Y.applyUpdate(doc, update)
     })
-    const room = new Room(boardId, doc, { lastSeq, rows: updates.length }, options, options.logger.child({ boardId }))
+    const bytes = updates.reduce((n, u) => n + u.byteLength, 0)
+    const room = new Room(boardId, doc, { lastSeq, rows: updates.length, bytes }, options, options.logger.child({ boardId }))
     room.logger.debug('room loaded', { rows: updates.length })
     for (const hook of room.hooks) await hook.onLoad?.({ room })
     return room
@@ -155,6 +158,7 @@ export class Room {
   addConnection(socket: RoomSocket, role: Connection['role'], identity: ConnectionIdentity): Connection {
     const connection = new Connection(socket, role, identity, this.options.sendBufferLimitBytes, (c) => this.removeConnection(c))
     this.connections.add(connection)
+    this.sendBudget.add(connection)
     try {
       for (const hook of this.hooks) hook.onConnect?.({ room: this, connection })
     } catch (err) {
@@ -165,23 +169,18 @@ export class Room {
     }
     if (!connection.canWrite) connection.send(READ_ONLY_MESSAGE)
     connection.send(syncMessage(SyncMessageType.step1, Y.encodeStateVector(this.doc)))
-    if (this.awareness.size > 0) connection.send(encodeAwarenessMessage(this.awareness.values()))
+    const presence = this.awareness.current()
+    if (presence) connection.send(presence)
     return connection
   }
 
   /** Removes a connection (idempotent) and tells everyone its presence is gone. */
   removeConnection(connection: Connection): void {
     if (!this.connections.delete(connection)) return
+    this.sendBudget.delete(connection)
     connection.closed = true
-    const gone: AwarenessEntry[] = []
-    for (const clientId of connection.awarenessClients) {
-      const state = this.awareness.get(clientId)
-      if (state && state.owner === connection) {
-        this.awareness.delete(clientId)
-        gone.push({ clientId, clock: state.clock + 1, state: 'null' })
-      }
-    }
-    if (gone.length > 0) this.broadcast(encodeAwarenessMessage(gone), null)
+    const gone = this.awareness.remove(connection)
+    if (gone) this.broadcast(gone, null)
     this.waitingStep1 = this.waitingStep1.filter((w) => w.connection !== connection)
     for (const hook of this.hooks) {
       try {
@@ -210,9 +209,11 @@ export class Room {
         case MessageType.awareness:
           this.handleAwareness(connection, decoding.readVarUint8Array(decoder))
           break
-        case MessageType.queryAwareness:
-          connection.send(encodeAwarenessMessage(this.awareness.values()))
+        case MessageType.queryAwareness: {
+          const presence = this.awareness.current()
+          if (presence && connection.allow('queryAwareness')) connection.send(presence)
           break
+        }
         case MessageType.auth:
           // Clients have nothing to say in the auth protocol; ignore.
           break
@@ -233,6 +234,10 @@ export class Room {
     const payload = decoding.readVarUint8Array(decoder)
     switch (subType) {
       case SyncMessageType.step1:
+        if (!connection.allow('step1')) {
+          this.logger.debug('sync step 1 over the rate limit: ignored', { role: connection.role })
+          return
+        }
         if (this.flushing) this.waitingStep1.push({ connection, stateVector: payload })
         else this.answerStep1(connection, payload)
         break
@@ -253,45 +258,34 @@ export class Room {
   }
 
   private answerStep1(connection: Connection, stateVector: Uint8Array): void {
-    connection.send(syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(this.doc, stateVector)))
+    if (connection.closed) return
+    // A client with nothing (a newcomer) gets the whole board: encoded once per version and
+    // the same bytes (and WebSocket frame) shared by everyone who asks.
+    const hasNothing = stateVector.byteLength === 1 && stateVector[0] === 0
+    let message: Uint8Array
+    if (hasNothing) {
+      if (this.fullState?.version !== this.version) this.fullState = { version: this.version, message: syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(this.doc)) }
+      message = this.fullState.message
+    } else {
+      message = syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(this.doc, stateVector))
+    }
+    if (!this.sendBudget.admit(connection, message.byteLength)) {
+      this.logger.warn('server memory budget reached: a newcomer is asked to come back', { bytes: message.byteLength })
+      connection.close(CloseCode.tooSlow, 'server busy: reconnect to resync')
+      return
+    }
+    connection.send(message)
   }
 
   private handleAwareness(connection: Connection, update: Uint8Array): void {
-    const entries = readAwarenessEntries(update)
-    const accepted: AwarenessEntry[] = []
-    const takeoverMs = this.options.awarenessTakeoverMs ?? AWARENESS_TAKEOVER_MS
-    for (const entry of entries) {
-      const current = this.awareness.get(entry.clientId)
-      if (current && current.owner !== connection) {
-        // Another connection's client id: refused (its owner would adopt the impostor's state),
-        // unless that owner went silent and this is a newer state — the same client back on a
-        // new socket while the old one is not yet dropped.
-        const ownerSilentMs = Date.now() - current.owner.lastMessageAt
-        if (!(entry.clock > current.clock && ownerSilentMs >= takeoverMs)) continue
-        current.owner.awarenessClients.delete(entry.clientId)
-        this.awareness.set(entry.clientId, { ...current, owner: connection })
-      }
-      if (!connection.awarenessClients.has(entry.clientId) && connection.awarenessClients.size >= MAX_AWARENESS_IDS_PER_CONNECTION && entry.state !== 'null') continue
-      accepted.push(entry)
-      const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
-      if (!isNewer) continue
-      if (entry.state === 'null') {
-        this.awareness.delete(entry.clientId)
-        connection.awarenessClients.delete(entry.clientId)
-      } else {
-        this.awareness.set(entry.clientId, { ...entry, owner: connection })
-        connection.awarenessClients.add(entry.clientId)
-      }
-    }
-    if (accepted.length === entries.length) {
-      // Relayed to everyone including the sender: the stock client counts its own echoed
-      // awareness as a sign the connection is alive.
-      this.broadcast(wrapAwarenessUpdate(update), null)
+    const { toSender, toOthers, dropped } = this.awareness.receive(connection, update)
+    if (dropped > 0) this.logger.debug('awareness entries dropped', { dropped, role: connection.role })
+    if (toOthers === toSender) {
+      this.broadcast(toSender, null)
       return
     }
-    // Some entries were dropped: the sender still gets its echo, the others only what was kept.
-    connection.send(wrapAwarenessUpdate(update))
-    if (accepted.length > 0) this.broadcast(encodeAwarenessMessage(accepted), connection)
+    connection.send(toSender)
+    if (toOthers) this.broadcast(toOthers, connection)
   }
 
   private handleCommand(connection: Connection, decoder: decoding.Decoder): void {
@@ -392,6 +386,13 @@ export class Room {
         }
         continue
       }
+      if (this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY)) {
+        // Full: what the writer sends is not applied, and it is told (it stops writing).
+        this.options.refusals?.count('board-full')
+        this.logger.warn('board full: a writer is closed', { bytes: this.storedBytes, role: item.origin.role })
+        item.origin.close(CloseCode.boardFull, 'this board is full: it can be read, not written')
+        continue
+      }
       const { update, corrections } = this.applyClientUpdate(item)
       if (!update) continue
       parts.push(update)
@@ -403,9 +404,11 @@ export class Room {
     if (parts.length > 0) {
       // Stored as one row, relayed as one message.
       const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
+      this.version++
       try {
         this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
         this.storedRows++
+        this.storedBytes += update.byteLength
       } catch (err) {
         for (const job of serverWrites) job.reject(err)
         this.fail(err)
@@ -420,7 +423,8 @@ export class Room {
       if (error === undefined) job.resolve()
       else job.reject(error)
     }
-    if (this.storedRows >= this.options.compactAfterUpdates) await this.compact()
+    const overQuota = this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY)
+    if (this.storedRows >= this.options.compactAfterUpdates || overQuota) await this.compact()
   }
 
   /**
@@ -555,6 +559,7 @@ export class Room {
     try {
       await this.options.storage.compactUpdates(this.boardId, snapshot, throughSeq)
       this.storedRows = 1
+      this.storedBytes = snapshot.byteLength
       this.logger.debug('compacted', { throughSeq, bytes: snapshot.byteLength })
     } catch (err) {
       // The log is intact (one transaction): compaction will be tried again later.

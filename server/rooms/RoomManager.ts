@@ -2,7 +2,9 @@ import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import { FlushScheduler } from './FlushScheduler'
 import { RefusalCounter } from './RefusalCounter'
+import { SendBudget } from './SendBudget'
 import { Room } from './Room'
+import type { AwarenessLimits } from './RoomAwareness'
 import type { RoomHooks } from './RoomHooks'
 
 export interface RoomManagerOptions {
@@ -14,7 +16,11 @@ export interface RoomManagerOptions {
   roomIdleMs: number
   /** Run by every room, in order (see {@link RoomHooks}). */
   hooks?: readonly RoomHooks[]
-  awarenessTakeoverMs?: number
+  awareness?: Partial<AwarenessLimits>
+  /** Unsent bytes all connections may hold together; unbounded when not given. */
+  sendBudgetBytes?: number
+  /** Largest board in stored bytes; unbounded when not given. */
+  maxBoardBytes?: number
 }
 
 interface RoomEntry {
@@ -36,8 +42,11 @@ export class RoomManager {
   private readonly flushScheduler = new FlushScheduler()
   /** Changes refused in every room since start, by rule. */
   readonly refusals = new RefusalCounter()
+  readonly sendBudget: SendBudget
 
-  constructor(private readonly options: RoomManagerOptions) {}
+  constructor(private readonly options: RoomManagerOptions) {
+    this.sendBudget = new SendBudget(options.sendBudgetBytes ?? Number.POSITIVE_INFINITY)
+  }
 
   /** The loaded room of a board, loading it if needed. */
   async getRoom(boardId: string): Promise<Room> {
@@ -75,9 +84,11 @@ export class RoomManager {
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
       compactAfterUpdates: this.options.compactAfterUpdates,
       hooks: this.options.hooks,
-      awarenessTakeoverMs: this.options.awarenessTakeoverMs,
+      awareness: this.options.awareness,
       flushScheduler: this.flushScheduler,
       refusals: this.refusals,
+      sendBudget: this.sendBudget,
+      maxBoardBytes: this.options.maxBoardBytes,
       onEmpty: (room) => this.scheduleUnload(room),
     })
   }

@@ -9,6 +9,7 @@ import { authorizeLab } from '../access/authorize'
 import { verifyIdentity } from '../access/identities'
 import { generateId } from '../access/tokens'
 import { HttpError } from '../http/HttpError'
+import { isAllowedOrigin } from '../http/requestOrigin'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { Connection, ConnectionIdentity } from '../rooms/Connection'
@@ -22,6 +23,7 @@ export interface SyncEndpointOptions {
   logger: Logger
   maxMessageBytes: number
   pingIntervalMs: number
+  publicUrl: string | null
 }
 
 /** Messages held for a socket while its board loads; more closes it (an honest client sends a few). */
@@ -64,6 +66,7 @@ export class SyncEndpoint {
     socket.on('error', () => socket.destroy())
     try {
       if (!this.accepting) throw new HttpError(503, 'server is shutting down')
+      if (!isAllowedOrigin(req, this.options.publicUrl)) throw new HttpError(403, 'cross-site connection refused')
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) throw new HttpError(404, 'not a sync endpoint')
       const boardId = url.pathname.slice(SYNC_PATH_PREFIX.length)

@@ -24,12 +24,22 @@ describe('loadConfig', () => {
       tldrawLicenseKey: null,
       logLevel: 'info',
       staticDir: path.resolve(cwd, 'dist/client'),
-      maxMessageBytes: 16 * 1024 * 1024,
+      maxMessageBytes: 2 * 1024 * 1024,
       maxAssetBytes: 10 * 1024 * 1024,
       sendBufferLimitBytes: 32 * 1024 * 1024,
       pingIntervalMs: 30_000,
       roomIdleMs: 30_000,
       compactAfterUpdates: 500,
+      maxBoardBytes: 64 * 1024 * 1024,
+      maxLabAssetBytes: 512 * 1024 * 1024,
+      sendBudgetBytes: 256 * 1024 * 1024,
+      labCreation: 'open',
+      adminSecret: null,
+      labsPerHourPerAddress: 20,
+      apiWritesPerMinutePerAddress: 300,
+      trustProxy: false,
+      assetGraceMs: 24 * 3_600_000,
+      logRepeatsPerMinute: 10,
     })
   })
 
@@ -53,6 +63,16 @@ describe('loadConfig', () => {
         PING_INTERVAL_MS: '100',
         ROOM_IDLE_MS: '0',
         COMPACT_AFTER_UPDATES: '2',
+        MAX_BOARD_BYTES: '1048576',
+        MAX_LAB_ASSET_BYTES: '0',
+        SEND_BUDGET_BYTES: '2097152',
+        LAB_CREATION: 'secret',
+        ADMIN_SECRET: 'a-long-admin-secret',
+        LABS_PER_HOUR_PER_ADDRESS: '3',
+        API_WRITES_PER_MINUTE_PER_ADDRESS: '60',
+        TRUST_PROXY: '1',
+        ASSET_GRACE_HOURS: '2',
+        LOG_REPEATS_PER_MINUTE: '5',
       },
       cwd,
     )
@@ -70,7 +90,24 @@ describe('loadConfig', () => {
       pingIntervalMs: 100,
       roomIdleMs: 0,
       compactAfterUpdates: 2,
+      maxBoardBytes: 1048576,
+      maxLabAssetBytes: 0,
+      sendBudgetBytes: 2097152,
+      labCreation: 'secret',
+      adminSecret: 'a-long-admin-secret',
+      labsPerHourPerAddress: 3,
+      apiWritesPerMinutePerAddress: 60,
+      trustProxy: true,
+      assetGraceMs: 2 * 3_600_000,
+      logRepeatsPerMinute: 5,
     })
+  })
+
+  it('refuses LAB_CREATION=secret without an ADMIN_SECRET of at least 16 characters, and other LAB_CREATION or TRUST_PROXY values', () => {
+    expect(configError({ LAB_CREATION: 'secret' }).message).toMatch(/ADMIN_SECRET/)
+    expect(configError({ LAB_CREATION: 'secret', ADMIN_SECRET: 'short' }).message).toMatch(/at least 16/)
+    expect(configError({ LAB_CREATION: 'closed' }).message).toMatch(/^LAB_CREATION /)
+    expect(configError({ TRUST_PROXY: 'yes' }).message).toMatch(/^TRUST_PROXY /)
   })
 
   it.each(['abc', '-1', '65536', '80.5', '1e3', '0x50', '80 80', '3000abc'])('refuses PORT=%j, naming the variable', (value) => {
@@ -113,6 +150,12 @@ describe('loadConfig', () => {
     ['PING_INTERVAL_MS', '50'],
     ['ROOM_IDLE_MS', '-1'],
     ['COMPACT_AFTER_UPDATES', '1'],
+    ['MAX_BOARD_BYTES', '1000'],
+    ['SEND_BUDGET_BYTES', '10'],
+    ['LABS_PER_HOUR_PER_ADDRESS', '0'],
+    ['API_WRITES_PER_MINUTE_PER_ADDRESS', 'many'],
+    ['ASSET_GRACE_HOURS', '-1'],
+    ['LOG_REPEATS_PER_MINUTE', '0'],
     ['HOST', 'my host'],
   ])('refuses %s=%j, naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toMatch(new RegExp(`^${name} `))

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/logger'
 import { MemoryStorage } from '../../server/persistence/MemoryStorage'
-import { AWARENESS_TAKEOVER_MS, MAX_AWARENESS_IDS_PER_CONNECTION, type Room } from '../../server/rooms/Room'
+import type { Room } from '../../server/rooms/Room'
+import { AWARENESS_TAKEOVER_MS, DEFAULT_AWARENESS_LIMITS } from '../../server/rooms/RoomAwareness'
 import type { RoomHooks } from '../../server/rooms/RoomHooks'
 import { RoomManager } from '../../server/rooms/RoomManager'
 import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol'
@@ -44,7 +45,7 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number;
     compactAfterUpdates: options.compactAfterUpdates ?? 1000,
     roomIdleMs: 60_000,
     hooks: options.hooks ? [options.hooks] : [],
-    awarenessTakeoverMs: options.awarenessTakeoverMs,
+    awareness: options.awarenessTakeoverMs === undefined ? undefined : { takeoverMs: options.awarenessTakeoverMs },
   })
   managers.push(manager)
   const room = await manager.getRoom(board.id)
@@ -458,17 +459,17 @@ describe('Room: awareness', () => {
 describe('Room: awareness bounds', () => {
   const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
 
-  it('keeps at most MAX_AWARENESS_IDS_PER_CONNECTION client ids per connection; the rest never reach anyone', async () => {
+  it('keeps at most DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection client ids per connection; the rest never reach anyone', async () => {
     const { room } = await setup()
     const greedy = join(room)
     const witness = join(room)
     for (const p of [greedy, witness]) p.socket.take()
     const many = Array.from({ length: 10 }, (_, i) => ({ clientId: 100 + i, clock: 1, state: { n: i } }))
     greedy.send(awarenessMessage(many))
-    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 101, 102, 103].slice(0, MAX_AWARENESS_IDS_PER_CONNECTION))
+    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
     // A newcomer gets only those.
     const late = join(room)
-    expect(entry(late.socket.take()).map((e) => e.clientId).sort()).toEqual([100, 101, 102, 103].slice(0, MAX_AWARENESS_IDS_PER_CONNECTION))
+    expect(entry(late.socket.take()).map((e) => e.clientId).sort()).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
     // Giving one back makes room for another.
     greedy.send(awarenessMessage([{ clientId: 100, clock: 2, state: null }, { clientId: 200, clock: 1, state: { n: 'new' } }]))
     expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 200])

@@ -114,6 +114,15 @@ export class ControlledStorage implements Storage {
   getAsset(boardId: string, assetId: string): Promise<{ asset: StoredAsset; data: Uint8Array } | null> {
     return this.inner.getAsset(boardId, assetId)
   }
+  listAssets(boardId: string): Promise<StoredAsset[]> {
+    return this.inner.listAssets(boardId)
+  }
+  deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void> {
+    return this.inner.deleteAssets(boardId, assetIds)
+  }
+  labAssetBytes(labId: string): Promise<number> {
+    return this.inner.labAssetBytes(labId)
+  }
   close(): Promise<void> {
     this.releaseLoads()
     this.releaseAppends()

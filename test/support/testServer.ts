@@ -31,7 +31,16 @@ export interface StartServerOptions {
 }
 
 export async function startServer(env: Record<string, string> = {}, dataDir = makeDataDir(), options: StartServerOptions = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env })
+  // Every test talks from 127.0.0.1: per-address limits are high unless a test sets them.
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LABS_PER_HOUR_PER_ADDRESS: '1000000',
+    API_WRITES_PER_MINUTE_PER_ADDRESS: '1000000',
+    ...env,
+  })
   const storage = options.wrapStorage?.(new SqliteStorage(path.join(dataDir, 'fabrique.db')))
   const server = new FabriqueServer({ config, logger: createLogger(config.logLevel), ...(storage && { storage }) })
   const port = await server.listen()

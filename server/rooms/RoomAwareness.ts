@@ -1,0 +1,141 @@
+import { encodeAwarenessMessage, readAwarenessEntries, wrapAwarenessUpdate, type AwarenessEntry } from './awarenessMessages'
+import type { Connection } from './Connection'
+
+/** Bounds on a board's presence (awareness), whatever clients send. */
+export interface AwarenessLimits {
+  /**
+   * A connection may take over a client id another connection owns only once that owner has
+   * been silent this long (a client reconnecting while its dead socket is not yet dropped).
+   */
+  takeoverMs: number
+  /** Client ids one connection may own (a tab has one; a reconnect may briefly add one). */
+  maxIdsPerConnection: number
+  /** Largest state accepted, in bytes of JSON. */
+  maxStateBytes: number
+  /** All states of the board together, in bytes: what a newcomer receives is bounded by it. */
+  maxRoomBytes: number
+}
+
+/**
+ * Default silence of an owner after which its awareness client id can be taken over: longer
+ * than y-protocols' 15 s renewal and equal to its 30 s timeout, so a live but idle client
+ * always keeps its id.
+ */
+export const AWARENESS_TAKEOVER_MS = 30_000
+
+export const DEFAULT_AWARENESS_LIMITS: AwarenessLimits = {
+  takeoverMs: AWARENESS_TAKEOVER_MS,
+  maxIdsPerConnection: 4,
+  // tldraw's presence (cursor, camera, selection, name, colour) is well under 1 KiB.
+  maxStateBytes: 8 * 1024,
+  maxRoomBytes: 2 * 1024 * 1024,
+}
+
+interface OwnedState extends AwarenessEntry {
+  owner: Connection
+}
+
+/** What to send after an awareness message: to its sender, and to everyone else. */
+export interface AwarenessOutcome {
+  /** Echo for the sender (the stock client counts it as a sign the link is alive). */
+  toSender: Uint8Array
+  /** For the others: null when nothing was kept. */
+  toOthers: Uint8Array | null
+  /** Entries dropped (invalid, too big, someone else's id, over a bound). */
+  dropped: number
+}
+
+/** Why an awareness entry is not relayed, or null when it is fine. */
+function stateProblem(state: string, maxBytes: number): string | null {
+  if (state === 'null') return null
+  // Characters ≥ bytes / 3: a cheap bound before measuring exactly.
+  if (state.length > maxBytes || Buffer.byteLength(state) > maxBytes) return 'too big'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(state)
+  } catch {
+    return 'not JSON'
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? null : 'not a JSON object'
+}
+
+/**
+ * A board's presence: who owns which awareness client id, their last states, and the rules
+ * that keep it bounded and honest — states are JSON objects under a size cap, a connection
+ * owns a few ids, nobody takes a live owner's id, and the board's states together stay under
+ * a budget. Invalid entries are dropped, never relayed.
+ */
+export class RoomAwareness {
+  private readonly states = new Map<number, OwnedState>()
+  private bytes = 0
+  private snapshot: Uint8Array | null = null
+
+  constructor(private readonly limits: AwarenessLimits = DEFAULT_AWARENESS_LIMITS) {}
+
+  get size(): number {
+    return this.states.size
+  }
+
+  /** Every current state, as one message (for newcomers and queries), or null when there is none. */
+  current(): Uint8Array | null {
+    if (this.states.size === 0) return null
+    this.snapshot ??= encodeAwarenessMessage(this.states.values())
+    return this.snapshot
+  }
+
+  /** Applies an awareness update from `connection`. Throws on a message that does not decode. */
+  receive(connection: Connection, update: Uint8Array): AwarenessOutcome {
+    const entries = readAwarenessEntries(update)
+    const accepted: AwarenessEntry[] = []
+    for (const entry of entries) if (this.accept(connection, entry)) accepted.push(entry)
+    if (accepted.length > 0) this.snapshot = null
+    const dropped = entries.length - accepted.length
+    if (dropped === 0) {
+      const message = wrapAwarenessUpdate(update)
+      return { toSender: message, toOthers: message, dropped }
+    }
+    return { toSender: wrapAwarenessUpdate(update), toOthers: accepted.length > 0 ? encodeAwarenessMessage(accepted) : null, dropped }
+  }
+
+  private accept(connection: Connection, entry: AwarenessEntry): boolean {
+    if (stateProblem(entry.state, this.limits.maxStateBytes) !== null) return false
+    const current = this.states.get(entry.clientId)
+    const takingOver = current !== undefined && current.owner !== connection
+    // Another connection's client id: refused (its owner would adopt the impostor's state),
+    // unless that owner went silent and this is a newer state — the same client back on a
+    // new socket while the old one is not yet dropped.
+    if (takingOver && !(entry.clock > current.clock && Date.now() - current.owner.lastMessageAt >= this.limits.takeoverMs)) return false
+    const owned = takingOver || connection.awarenessClients.has(entry.clientId)
+    if (!owned && entry.state !== 'null' && connection.awarenessClients.size >= this.limits.maxIdsPerConnection) return false
+    const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
+    if (!isNewer) return true
+    const size = entry.state === 'null' ? 0 : entry.state.length
+    const previous = current ? current.state.length : 0
+    if (size > previous && this.bytes - previous + size > this.limits.maxRoomBytes) return false
+    if (takingOver) current.owner.awarenessClients.delete(entry.clientId)
+    this.bytes += size - previous
+    if (entry.state === 'null') {
+      this.states.delete(entry.clientId)
+      connection.awarenessClients.delete(entry.clientId)
+    } else {
+      this.states.set(entry.clientId, { ...entry, owner: connection })
+      connection.awarenessClients.add(entry.clientId)
+    }
+    return true
+  }
+
+  /** Forgets what `connection` owned; returns the message telling everyone, or null. */
+  remove(connection: Connection): Uint8Array | null {
+    const gone: AwarenessEntry[] = []
+    for (const clientId of connection.awarenessClients) {
+      const state = this.states.get(clientId)
+      if (!state || state.owner !== connection) continue
+      this.states.delete(clientId)
+      this.bytes -= state.state.length
+      gone.push({ clientId, clock: state.clock + 1, state: 'null' })
+    }
+    if (gone.length === 0) return null
+    this.snapshot = null
+    return encodeAwarenessMessage(gone)
+  }
+}
