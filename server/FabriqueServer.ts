@@ -94,7 +94,7 @@ export class FabriqueServer {
         boardsLoaded: this.rooms.loadedBoardIds.length,
         connections: this.sync.connectionCount,
         refusals: this.rooms.refusals.toJSON(),
-        queuedBytes: this.rooms.sendBudget.queuedBytes(),
+        sendBudget: this.rooms.sendBudget.toJSON(),
       }),
     )
     const serveStatic = createStaticHandler(config.staticDir)

@@ -27,6 +27,7 @@ class CollectingSocket implements RoomSocket {
     this.sent.push(data)
   }
   close(): void {}
+  terminate(): void {}
 }
 
 /** The sync-update payloads among a socket's messages. */

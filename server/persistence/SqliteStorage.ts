@@ -137,6 +137,8 @@ export class SqliteStorage implements Storage {
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
     this.db = new Database(file)
+    // Before WAL: SQLite cannot change auto_vacuum in WAL mode.
+    this.useIncrementalVacuum()
     this.db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a crash of the process; only a power loss can
     // roll back the last transactions.
@@ -146,7 +148,6 @@ export class SqliteStorage implements Storage {
     this.db.pragma('cache_size = -512')
     // After a checkpoint, the WAL file is cut back to this size (it never stays at its peak).
     this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
-    this.useIncrementalVacuum()
     this.migrate()
     const db = this.db
     this.stmt = {
@@ -185,6 +186,7 @@ export class SqliteStorage implements Storage {
   private useIncrementalVacuum(): void {
     const INCREMENTAL = 2
     if (this.db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return
+    this.db.pragma('journal_mode = DELETE')
     this.db.pragma('auto_vacuum = INCREMENTAL')
     // A new, empty database takes the setting as is; an existing one needs one VACUUM.
     const tables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n
@@ -204,7 +206,7 @@ export class SqliteStorage implements Storage {
   /** Returns free pages to the file system and checkpoints the WAL back to its limit. */
   reclaimSpace(): void {
     if (!this.db.open) return
-    this.db.pragma('incremental_vacuum')
+    this.db.exec('PRAGMA incremental_vacuum')
     this.db.pragma('wal_checkpoint(TRUNCATE)')
   }
 

@@ -1,6 +1,5 @@
 import type { ServerEvent } from '../../shared/commands'
 import type { Identity } from '../../shared/identity'
-import { CloseCode } from '../../shared/protocol'
 import { canEditBoards, type Role } from '../../shared/roles'
 import { commandMessage } from '../../shared/wireMessages'
 import type { RoomSocket } from './RoomSocket'
@@ -66,7 +65,7 @@ export class Connection {
   send(message: Uint8Array): void {
     if (this.closed) return
     if (this.socket.bufferedAmount > this.sendBufferLimit) {
-      this.close(CloseCode.tooSlow, 'client too slow: reconnect to resync')
+      this.drop()
       return
     }
     this.socket.send(message)
@@ -75,6 +74,20 @@ export class Connection {
   /** Sends one of Fabrique's events, if the client speaks them. */
   sendEvent(event: ServerEvent): void {
     if (this.speaksCommands) this.send(commandMessage(event))
+  }
+
+  /**
+   * Drops a connection that does not read what it is sent: its unsent data is freed at once
+   * (a close frame would wait behind it). Its client sees the link break, reconnects and resyncs.
+   */
+  drop(): void {
+    if (this.closed) return
+    this.closed = true
+    try {
+      this.socket.terminate()
+    } finally {
+      this.onClose(this)
+    }
   }
 
   close(code: number, reason: string): void {

@@ -7,4 +7,6 @@ export interface RoomSocket {
   /** Bytes handed to `send` that have not reached the network yet. */
   readonly bufferedAmount: number
   close(code: number, reason: string): void
+  /** Drops the connection at once, unsent data included (a client that does not read would never get a close frame). */
+  terminate(): void
 }

@@ -1,4 +1,3 @@
-import { CloseCode } from '../../shared/protocol'
 import type { Connection } from './Connection'
 
 /** Messages this big or bigger are checked against the budget before they are queued. */
@@ -10,13 +9,14 @@ const SLOW_READER_BYTES = 1024 * 1024
 /**
  * The bytes all connections of a process may hold unsent, together. A connection that asks
  * for a whole board and does not read its socket holds that memory: before a large message is
- * queued, the costliest slow readers are closed (their clients reconnect and resync) until
- * it fits; the one asking is turned away only if it still does not.
+ * queued, the costliest slow readers are dropped — their unsent data freed at once; their
+ * clients reconnect and resync — until it fits; the one asking is turned away only if it still
+ * does not.
  */
 export class SendBudget {
   private readonly connections = new Set<Connection>()
-  /** Connections closed to stay within the budget, since start. */
-  evicted = 0
+  /** Slow readers dropped to stay within the budget, since start. */
+  dropped = 0
 
   constructor(readonly limitBytes: number) {}
 
@@ -26,6 +26,10 @@ export class SendBudget {
 
   delete(connection: Connection): void {
     this.connections.delete(connection)
+  }
+
+  toJSON(): { queuedBytes: number; limitBytes: number | null; dropped: number } {
+    return { queuedBytes: this.queuedBytes(), limitBytes: Number.isFinite(this.limitBytes) ? this.limitBytes : null, dropped: this.dropped }
   }
 
   /** Bytes queued on every connection right now. */
@@ -49,8 +53,8 @@ export class SendBudget {
     for (const c of slow) {
       if (total + bytes <= this.limitBytes) break
       total -= c.socket.bufferedAmount
-      this.evicted++
-      c.close(CloseCode.tooSlow, 'server memory budget: reconnect to resync')
+      this.dropped++
+      c.drop()
     }
     return total + bytes <= this.limitBytes
   }

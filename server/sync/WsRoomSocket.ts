@@ -64,6 +64,10 @@ export class WsRoomSocket implements RoomSocket {
     return this.ws.bufferedAmount
   }
 
+  terminate(): void {
+    this.ws.terminate()
+  }
+
   close(code: number, reason: string): void {
     // A close reason is limited to 123 bytes by the protocol.
     this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString())

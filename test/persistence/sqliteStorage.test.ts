@@ -112,4 +112,43 @@ describe('SqliteStorage only', () => {
     await storage.close()
     await expect(storage.appendUpdate(boards[0]!.id, new Uint8Array([1]))).rejects.toThrow(/not open/i)
   })
+
+  it('gives the space compaction frees back to the file system, and keeps the WAL small', async () => {
+    const file = tempDbFile()
+    const { storage, boards } = await seeded(file)
+    const board = boards[0]!
+    const doc = new Y.Doc()
+    let lastSeq = 0
+    for (let i = 0; i < 200; i++) {
+      const before = Y.encodeStateVector(doc)
+      doc.getMap('records').set('shape:x', 'y'.repeat(50_000) + i)
+      lastSeq = await storage.appendUpdate(board.id, Y.encodeStateAsUpdate(doc, before))
+    }
+    storage.reclaimSpace()
+    const size = () => fs.statSync(file).size + (fs.existsSync(file + '-wal') ? fs.statSync(file + '-wal').size : 0)
+    const full = size()
+    expect(full).toBeGreaterThan(8 * 1024 * 1024)
+    await storage.compactUpdates(board.id, Y.encodeStateAsUpdate(doc), lastSeq)
+    storage.reclaimSpace()
+    expect(size()).toBeLessThan(full / 10)
+    expect(replay((await storage.loadUpdates(board.id)).updates).getMap('records').get('shape:x')).toBe('y'.repeat(50_000) + 199)
+    await storage.close()
+  })
+
+  it('converts a database made without incremental vacuum, keeping its content', async () => {
+    const file = tempDbFile()
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const Database = (await import('better-sqlite3')).default
+    const old = new Database(file)
+    old.pragma('auto_vacuum = NONE')
+    old.exec('CREATE TABLE keep (v TEXT)')
+    old.prepare('INSERT INTO keep VALUES (?)').run('toujours là')
+    old.close()
+    const storage = new SqliteStorage(file)
+    await storage.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('auto_vacuum', { simple: true })).toBe(2)
+    expect((check.prepare('SELECT v FROM keep').get() as { v: string }).v).toBe('toujours là')
+    check.close()
+  })
 })

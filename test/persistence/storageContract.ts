@@ -353,6 +353,29 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
         expect(await storage.getAsset(board.id, asset.id)).toEqual({ asset, data })
       })
 
+      it('lists a board’s assets oldest first, deletes some, and sums a lab’s image bytes', async () => {
+        const lab = await createLab()
+        const other = await createLab()
+        const board = makeBoard(lab.id)
+        const second = makeBoard(lab.id)
+        const elsewhere = makeBoard(other.id)
+        for (const b of [board, second, elsewhere]) await storage.createBoard(b, null)
+        const asset = (boardId: string, size: number, createdAt: string): StoredAsset => ({ id: testId('asset'), boardId, contentType: 'image/png', size, createdAt })
+        const a1 = asset(board.id, 100, '2026-01-05T00:00:02.000Z')
+        const a2 = asset(board.id, 200, '2026-01-05T00:00:01.000Z')
+        const a3 = asset(second.id, 300, '2026-01-05T00:00:03.000Z')
+        const a4 = asset(elsewhere.id, 5000, '2026-01-05T00:00:04.000Z')
+        for (const a of [a1, a2, a3, a4]) await storage.putAsset(a, new Uint8Array(a.size))
+        expect(await storage.listAssets(board.id)).toEqual([a2, a1])
+        expect(await storage.labAssetBytes(lab.id)).toBe(600)
+        await storage.deleteAssets(board.id, [a2.id, a3.id])
+        expect(await storage.listAssets(board.id)).toEqual([a1])
+        // a3 belongs to another board: asked through this one, it stays.
+        expect(await storage.listAssets(second.id)).toEqual([a3])
+        expect(await storage.labAssetBytes(lab.id)).toBe(400)
+        expect(await storage.labAssetBytes('nosuchlab000')).toBe(0)
+      })
+
       it('answers null for an unknown asset, and for an asset asked through another board', async () => {
         const lab = await createLab()
         const board = makeBoard(lab.id)

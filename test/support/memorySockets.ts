@@ -23,6 +23,10 @@ export class MemorySocket implements RoomSocket {
     this.closed ??= { code, reason }
   }
 
+  terminate(): void {
+    this.closed ??= { code: 1006, reason: 'terminated' }
+  }
+
   /** Everything received so far, decoded; clears the inbox. */
   take(): DecodedMessage[] {
     return this.sent.splice(0).map(decodeMessage)
