@@ -33,3 +33,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     )
   })
 }
+
+// A server only ends on a signal: say so if it ever runs out of work instead.
+process.on('beforeExit', (code) => logger.error('nothing left to do: the server is exiting', { code }))
