@@ -75,6 +75,8 @@ export class FabriqueServer {
       maxMessageBytes: config.maxMessageBytes,
       pingIntervalMs: config.pingIntervalMs,
       publicUrl: config.publicUrl,
+      connectionsPerMinutePerAddress: config.connectionsPerMinutePerAddress,
+      trustProxy: config.trustProxy,
     })
     addLabRoutes(this.router, {
       storage: this.storage,

@@ -40,6 +40,8 @@ export interface Config {
   labsPerHourPerAddress: number
   /** API writes (POST, PATCH, PUT, DELETE) one address may make per minute. */
   apiWritesPerMinutePerAddress: number
+  /** WebSocket connections one address may open per minute. */
+  connectionsPerMinutePerAddress: number
   /** Whether the client address is read from `X-Forwarded-For` (behind a reverse proxy). */
   trustProxy: boolean
   /** Images no board refers to are deleted once this old, when their board leaves memory. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     adminSecret,
     labsPerHourPerAddress: integer(env, 'LABS_PER_HOUR_PER_ADDRESS', 20, 1, 1_000_000),
     apiWritesPerMinutePerAddress: integer(env, 'API_WRITES_PER_MINUTE_PER_ADDRESS', 300, 1, 10_000_000),
+    connectionsPerMinutePerAddress: integer(env, 'CONNECTIONS_PER_MINUTE_PER_ADDRESS', 120, 1, 10_000_000),
     trustProxy: trustProxy === '1',
     assetGraceMs: integer(env, 'ASSET_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     logRepeatsPerMinute: integer(env, 'LOG_REPEATS_PER_MINUTE', 10, 1, 1_000_000),

@@ -30,6 +30,12 @@ async function productionArgs(): Promise<string[]> {
   return args
 }
 
+/** Extra environment for Fabrique given by a caller (the reliability scripts test the defaults). */
+function fabriqueEnvOverrides(): Record<string, string> {
+  const raw = process.env.BENCH_FABRIQUE_ENV?.trim()
+  return raw ? (JSON.parse(raw) as Record<string, string>) : {}
+}
+
 export const fabriqueTarget: BenchTarget = {
   id: 'fabrique',
   label: 'Fabrique',
@@ -39,7 +45,8 @@ export const fabriqueTarget: BenchTarget = {
     spawnServer({
       // BENCH_FABRIQUE_ENTRY: an alternative entry, to A/B a server change without editing server/.
       nodeArgs: process.env.BENCH_FABRIQUE_ENTRY?.trim() ? await tsEntryArgs(process.env.BENCH_FABRIQUE_ENTRY.trim()) : await productionArgs(),
-      env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      // Every client of the load comes from one address: the per-address connection limit is lifted.
+      env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CONNECTIONS_PER_MINUTE_PER_ADDRESS: '10000000', ...fabriqueEnvOverrides() },
       port,
       logDir,
       readyPath: '/healthz',

@@ -13,10 +13,11 @@ import { memory } from '../../bench/procStats'
 export async function startFabrique(env: Record<string, string> = {}): Promise<{ server: ServerProcess; dataDir: string; boards: (n: number) => Promise<BoardEndpoint[]> }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fabrique-reliability-'))
   const dataDir = path.join(root, 'data')
-  const saved = { ...process.env }
-  Object.assign(process.env, env)
+  const saved = process.env.BENCH_FABRIQUE_ENV
+  process.env.BENCH_FABRIQUE_ENV = JSON.stringify(env)
   const server = await fabriqueTarget.start({ port: await freePort(), dataDir, logDir: root })
-  process.env = saved
+  if (saved === undefined) delete process.env.BENCH_FABRIQUE_ENV
+  else process.env.BENCH_FABRIQUE_ENV = saved
   return { server, dataDir, boards: (n) => fabriqueTarget.prepareBoards(server, n) }
 }
 

@@ -30,6 +30,8 @@ export class Connection {
   speaksCommands = false
   /** Whether the role may change the document at all (viewers may not). */
   readonly canWrite: boolean
+  /** Yjs client ids this connection brought into the document (each grows every state vector for good). */
+  newYjsClients = 0
   private readonly allowance: Record<keyof typeof COSTLY_REQUESTS, { tokens: number; at: number }>
 
   constructor(

@@ -68,6 +68,14 @@ interface Applied {
 
 const READ_ONLY_MESSAGE = permissionDeniedMessage(READ_ONLY_REASON)
 
+/**
+ * Yjs client ids one connection may bring into a board. A tab writes with one; a client
+ * coming back after the server lost data (restored from a backup) resends others' edits too.
+ * Every id stays in the board's state vector for ever and costs every later transaction, so a
+ * client inventing ids is closed.
+ */
+export const MAX_NEW_YJS_CLIENTS_PER_CONNECTION = 32
+
 /** Refusals told to a writer, at most this many listed (the total is always given). */
 const MAX_REFUSALS_TOLD = 50
 
@@ -386,6 +394,8 @@ export class Room {
         }
         continue
       }
+      // Closed meanwhile (e.g. by an earlier update of this batch): the rest of what it sent is dropped.
+      if (item.origin.closed) continue
       if (this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY)) {
         // Full: what the writer sends is not applied, and it is told (it stops writing).
         this.options.refusals?.count('board-full')
@@ -448,11 +458,13 @@ export class Room {
     if (isStep2 || store.pendingStructs !== null || store.pendingDs !== null) listen()
     let corrections: readonly Correction[] = []
     let malformed: Error | null = null
+    let transaction: Y.Transaction | null = null
     const serverClock = Y.getState(store, doc.clientID)
     try {
       Y.transact(
         doc,
         (tr) => {
+          transaction = tr
           try {
             Y.applyUpdate(doc, update)
           } catch (err) {
@@ -482,6 +494,13 @@ export class Room {
     if (malformed) {
       this.logger.warn('invalid update, closing connection', { err: (malformed as Error).message, role: origin.role })
       origin.close(CloseCode.malformedMessage, 'malformed update')
+    } else if (transaction) {
+      const tr = transaction as Y.Transaction
+      for (const client of tr.afterState.keys()) if (!tr.beforeState.has(client) && client !== doc.clientID) origin.newYjsClients++
+      if (origin.newYjsClients > MAX_NEW_YJS_CLIENTS_PER_CONNECTION) {
+        this.logger.warn('a connection writes with too many Yjs client ids, closing it', { role: origin.role, ids: origin.newYjsClients })
+        origin.close(CloseCode.malformedMessage, 'too many Yjs client ids on one connection')
+      }
     }
     if (!listening) return { update, corrections }
     const net = captured.length === 0 ? null : captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured)

@@ -9,7 +9,8 @@ import { authorizeLab } from '../access/authorize'
 import { verifyIdentity } from '../access/identities'
 import { generateId } from '../access/tokens'
 import { HttpError } from '../http/HttpError'
-import { isAllowedOrigin } from '../http/requestOrigin'
+import { clientAddress, isAllowedOrigin } from '../http/requestOrigin'
+import { RateLimiter } from '../access/RateLimiter'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { Connection, ConnectionIdentity } from '../rooms/Connection'
@@ -24,6 +25,9 @@ export interface SyncEndpointOptions {
   maxMessageBytes: number
   pingIntervalMs: number
   publicUrl: string | null
+  /** Upgrades one address may make per minute. */
+  connectionsPerMinutePerAddress: number
+  trustProxy: boolean
 }
 
 /** Messages held for a socket while its board loads; more closes it (an honest client sends a few). */
@@ -50,9 +54,11 @@ export class SyncEndpoint {
   private readonly frames = new WeakMap<Uint8Array, Buffer>()
   private readonly pingTimer: NodeJS.Timeout
   private accepting = true
+  private readonly upgrades: RateLimiter
 
   constructor(private readonly options: SyncEndpointOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false })
+    this.upgrades = new RateLimiter(options.connectionsPerMinutePerAddress, 60_000)
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs)
     this.pingTimer.unref()
   }
@@ -67,6 +73,7 @@ export class SyncEndpoint {
     try {
       if (!this.accepting) throw new HttpError(503, 'server is shutting down')
       if (!isAllowedOrigin(req, this.options.publicUrl)) throw new HttpError(403, 'cross-site connection refused')
+      if (this.upgrades.take(clientAddress(req, this.options.trustProxy)) > 0) throw new HttpError(429, 'too many connections from this address')
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) throw new HttpError(404, 'not a sync endpoint')
       const boardId = url.pathname.slice(SYNC_PATH_PREFIX.length)

@@ -6,7 +6,8 @@ import * as Y from 'yjs'
 import { backupDatabase } from '../../server/persistence/backupDatabase'
 import { getRecordsMap } from '../../shared/boardDoc'
 import { CloseCode } from '../../shared/protocol'
-import { awarenessMessage, step1Message } from '../support/memorySockets'
+import { MAX_NEW_YJS_CLIENTS_PER_CONNECTION } from '../../server/rooms/Room'
+import { awarenessMessage, step1Message, updateMessage } from '../support/memorySockets'
 import { connect, waitFor, waitSynced } from '../support/providers'
 import { note, textOf } from '../support/records'
 import { api, createLabAndBoard, makeDataDir, startServer, type TestServer } from '../support/testServer'
@@ -118,6 +119,35 @@ describe('presence cannot be used against others', () => {
     await waitFor(() => watcher.provider.awareness.getStates().has(77), 'the impostor’s own presence (proof it was processed)')
     expect((watcher.provider.awareness.getStates().get(4242) as any)?.user?.name).toBe('Amina')
   }, 20_000)
+})
+
+describe('a client inventing Yjs client ids', () => {
+  it('is closed past MAX_NEW_YJS_CLIENTS_PER_CONNECTION (each id would cost the board for ever); others carry on', async () => {
+    const s = await server()
+    const { lab, board } = await createLabAndBoard(s.url)
+    const inventor = await raw(s, board.id, lab.tokens.participant)
+    for (let i = 0; i < MAX_NEW_YJS_CLIENTS_PER_CONNECTION + 5 && inventor.ws.readyState === WebSocket.OPEN; i++) {
+      const doc = new Y.Doc()
+      getRecordsMap(doc).set(`shape:inv-${i}`, note(`inv-${i}`))
+      inventor.ws.send(updateMessage(Y.encodeStateAsUpdate(doc)))
+    }
+    expect((await inventor.closed).code).toBe(CloseCode.malformedMessage)
+    const room = await s.server.rooms.getRoom(board.id)
+    expect(room.doc.store.clients.size).toBeLessThanOrEqual(MAX_NEW_YJS_CLIENTS_PER_CONNECTION + 3)
+    const honest = client(s, board.id, lab.tokens.participant)
+    await waitSynced(honest.provider)
+    getRecordsMap(honest.doc).set('shape:honest', note('honest'))
+    await waitFor(() => getRecordsMap(room.doc).has('shape:honest'), 'the board still takes honest edits')
+  })
+
+  it('connections beyond CONNECTIONS_PER_MINUTE_PER_ADDRESS are refused with 429 at the upgrade', async () => {
+    const s = await server({ CONNECTIONS_PER_MINUTE_PER_ADDRESS: '5' })
+    const { lab, board } = await createLabAndBoard(s.url)
+    const url = `${s.wsUrl}/${board.id}?token=${lab.tokens.participant}`
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) statuses.push(await upgradeStatus(url))
+    expect(statuses).toEqual([101, 101, 101, 101, 101, 429, 429])
+  })
 })
 
 describe('hostile readers are bounded', () => {

@@ -39,6 +39,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = ma
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LABS_PER_HOUR_PER_ADDRESS: '1000000',
     API_WRITES_PER_MINUTE_PER_ADDRESS: '1000000',
+    CONNECTIONS_PER_MINUTE_PER_ADDRESS: '1000000',
     ...env,
   })
   const storage = options.wrapStorage?.(new SqliteStorage(path.join(dataDir, 'fabrique.db')))
