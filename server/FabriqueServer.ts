@@ -59,6 +59,7 @@ export class FabriqueServer {
       roomIdleMs: config.roomIdleMs,
       sendBudgetBytes: config.sendBudgetBytes,
       maxBoardBytes: config.maxBoardBytes,
+      maxYjsClients: config.maxYjsClientsPerBoard,
       // The server owns the schema (migrated on load, before anyone is served), then the rules,
       // then the images no board needs any more are let go when a board leaves memory.
       hooks: [

@@ -29,6 +29,8 @@ export interface Config {
   compactAfterUpdates: number
   /** Largest board, in stored bytes; writes beyond are refused (close 4413), reading goes on. */
   maxBoardBytes: number
+  /** Yjs client ids a board may hold (one per tab session that wrote); past it, new writers get 4413. */
+  maxYjsClientsPerBoard: number
   /** Images a lab may store, in bytes. */
   maxLabAssetBytes: number
   /** Unsent bytes all connections may hold together; the costliest slow readers are closed first. */
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000, 0, 86_400_000),
     compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', 500, 2, 10_000_000),
     maxBoardBytes: integer(env, 'MAX_BOARD_BYTES', 64 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
+    maxYjsClientsPerBoard: integer(env, 'MAX_YJS_CLIENTS_PER_BOARD', 20_000, 100, 10_000_000),
     maxLabAssetBytes: integer(env, 'MAX_LAB_ASSET_BYTES', 512 * 1024 * 1024, 0, 1024 * 1024 * 1024 * 1024),
     sendBudgetBytes: integer(env, 'SEND_BUDGET_BYTES', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
     labCreation,

@@ -37,6 +37,12 @@ export interface RoomOptions {
    * still be read. Unbounded when not given.
    */
   maxBoardBytes?: number
+  /**
+   * Yjs client ids a board may hold (each tab session adds one; each costs every later
+   * transaction). Past it, a connection bringing a new one is closed with 4413. Unbounded when
+   * not given.
+   */
+  maxYjsClients?: number
   /** Called when the last connection left (the manager starts the idle timer). */
   onEmpty?(room: Room): void
 }
@@ -496,8 +502,14 @@ export class Room {
       origin.close(CloseCode.malformedMessage, 'malformed update')
     } else if (transaction) {
       const tr = transaction as Y.Transaction
-      for (const client of tr.afterState.keys()) if (!tr.beforeState.has(client) && client !== doc.clientID) origin.newYjsClients++
-      if (origin.newYjsClients > MAX_NEW_YJS_CLIENTS_PER_CONNECTION) {
+      let added = 0
+      for (const client of tr.afterState.keys()) if (!tr.beforeState.has(client) && client !== doc.clientID) added++
+      origin.newYjsClients += added
+      if (added > 0 && store.clients.size > (this.options.maxYjsClients ?? Number.POSITIVE_INFINITY)) {
+        this.options.refusals?.count('board-full')
+        this.logger.warn('board full of Yjs client ids: a writer is closed', { clients: store.clients.size, role: origin.role })
+        origin.close(CloseCode.boardFull, 'this board has had too many writers: it can be read, not written')
+      } else if (origin.newYjsClients > MAX_NEW_YJS_CLIENTS_PER_CONNECTION) {
         this.logger.warn('a connection writes with too many Yjs client ids, closing it', { role: origin.role, ids: origin.newYjsClients })
         origin.close(CloseCode.malformedMessage, 'too many Yjs client ids on one connection')
       }

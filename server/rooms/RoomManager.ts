@@ -21,6 +21,8 @@ export interface RoomManagerOptions {
   sendBudgetBytes?: number
   /** Largest board in stored bytes; unbounded when not given. */
   maxBoardBytes?: number
+  /** Most Yjs client ids a board may hold; unbounded when not given. */
+  maxYjsClients?: number
 }
 
 interface RoomEntry {
@@ -89,6 +91,7 @@ export class RoomManager {
       refusals: this.refusals,
       sendBudget: this.sendBudget,
       maxBoardBytes: this.options.maxBoardBytes,
+      maxYjsClients: this.options.maxYjsClients,
       onEmpty: (room) => this.scheduleUnload(room),
     })
   }

@@ -140,6 +140,31 @@ describe('a client inventing Yjs client ids', () => {
     await waitFor(() => getRecordsMap(room.doc).has('shape:honest'), 'the board still takes honest edits')
   })
 
+  it('a board holding MAX_YJS_CLIENTS_PER_BOARD ids closes new writers with 4413; known ones and readers go on', async () => {
+    const s = await server({ MAX_YJS_CLIENTS_PER_BOARD: '100' })
+    const { lab, board } = await createLabAndBoard(s.url)
+    const regular = client(s, board.id, lab.tokens.participant)
+    await waitSynced(regular.provider)
+    getRecordsMap(regular.doc).set('shape:regular', note('regular'))
+    let full = false
+    for (let round = 0; round < 10 && !full; round++) {
+      const inventor = await raw(s, board.id, lab.tokens.participant)
+      for (let i = 0; i < 20 && inventor.ws.readyState === WebSocket.OPEN; i++) {
+        const doc = new Y.Doc()
+        getRecordsMap(doc).set(`shape:inv-${round}-${i}`, note(`inv-${round}-${i}`))
+        inventor.ws.send(updateMessage(Y.encodeStateAsUpdate(doc)))
+      }
+      const code = await Promise.race([inventor.closed.then((c) => c.code), new Promise<number>((r) => setTimeout(() => r(0), 300))])
+      full = code === CloseCode.boardFull
+      inventor.ws.terminate()
+    }
+    expect(full).toBe(true)
+    // The regular writer's id is known: it still writes.
+    getRecordsMap(regular.doc).set('shape:regular-2', note('regular-2'))
+    const reader = client(s, board.id, lab.tokens.viewer)
+    await waitFor(() => getRecordsMap(reader.doc).has('shape:regular-2'), 'the known writer still writes')
+  })
+
   it('connections beyond CONNECTIONS_PER_MINUTE_PER_ADDRESS are refused with 429 at the upgrade', async () => {
     const s = await server({ CONNECTIONS_PER_MINUTE_PER_ADDRESS: '5' })
     const { lab, board } = await createLabAndBoard(s.url)
