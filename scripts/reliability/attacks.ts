@@ -26,6 +26,8 @@ async function rawSocket(boardId: string, token: string) {
   let received = 0
   ws.on('message', () => received++)
   await new Promise((r) => ws.once('open', r))
+  // The board is loaded once the server's sync step 1 arrives (before that, little is held).
+  await waitFor(() => received > 0, 'the server’s first message')
   return { ws, closed, received: () => received }
 }
 async function timeToSync(boardId: string, token: string) {
@@ -51,7 +53,7 @@ const board = async (title: string) => (await post(`/api/labs/${lab.id}/boards`,
   const v = await rawSocket(id, lab.tokens.viewer)
   const state = { user: { name: 'x'.repeat(100) } }
   for (let batch = 0; batch < 34; batch++) v.ws.send(awarenessMessage(Array.from({ length: 9000 }, (_, i) => ({ clientId: batch * 9000 + i + 1, clock: 1, state }))))
-  await waitFor(() => v.received() >= 34, 'the flood processed', 60_000)
+  await waitFor(() => v.received() >= 35, 'the flood processed', 60_000)
   const { ms, c } = await timeToSync(id, lab.tokens.participant)
   const seen = [...c.provider.awareness.getStates().keys()].filter((k) => k !== c.doc.clientID).length
   c.provider.destroy()

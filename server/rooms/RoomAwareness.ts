@@ -35,9 +35,11 @@ interface OwnedState extends AwarenessEntry {
   owner: Connection
 }
 
+const EMPTY_AWARENESS_MESSAGE = encodeAwarenessMessage([])
+
 /** What to send after an awareness message: to its sender, and to everyone else. */
 export interface AwarenessOutcome {
-  /** Echo for the sender (the stock client counts it as a sign the link is alive). */
+  /** Echo for the sender (the stock client counts any message as a sign the link is alive). */
   toSender: Uint8Array
   /** For the others: null when nothing was kept. */
   toOthers: Uint8Array | null
@@ -94,7 +96,10 @@ export class RoomAwareness {
       const message = wrapAwarenessUpdate(update)
       return { toSender: message, toOthers: message, dropped }
     }
-    return { toSender: wrapAwarenessUpdate(update), toOthers: accepted.length > 0 ? encodeAwarenessMessage(accepted) : null, dropped }
+    // The sender hears back only what was kept (any message keeps the stock client's link alive),
+    // never its refused bulk again.
+    const kept = accepted.length > 0 ? encodeAwarenessMessage(accepted) : null
+    return { toSender: kept ?? EMPTY_AWARENESS_MESSAGE, toOthers: kept, dropped }
   }
 
   private accept(connection: Connection, entry: AwarenessEntry): boolean {
