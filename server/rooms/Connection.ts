@@ -33,6 +33,8 @@ export class Connection {
   /** Yjs client ids this connection brought into the document (each grows every state vector for good). */
   newYjsClients = 0
   private readonly allowance: Record<keyof typeof COSTLY_REQUESTS, { tokens: number; at: number }>
+  /** Bytes of the board's state last sent whole: they may wait unsent on top of the limit. */
+  private stateBacklog = 0
 
   constructor(
     readonly socket: RoomSocket,
@@ -66,11 +68,24 @@ export class Connection {
    */
   send(message: Uint8Array): void {
     if (this.closed) return
-    if (this.socket.bufferedAmount > this.sendBufferLimit) {
+    const unsent = this.socket.bufferedAmount
+    if (unsent <= this.sendBufferLimit) this.stateBacklog = 0
+    else if (unsent > this.sendBufferLimit + this.stateBacklog) {
       this.drop()
       return
     }
     this.socket.send(message)
+  }
+
+  /**
+   * Sends the board's state (sync step 2). A board may be larger than the per-connection
+   * limit: its state is allowed to wait unsent on top of it, so that what follows it (presence,
+   * live edits) does not drop a newcomer who is reading at full speed.
+   */
+  sendState(message: Uint8Array): void {
+    if (this.closed) return
+    this.send(message)
+    this.stateBacklog = Math.max(this.stateBacklog, message.byteLength)
   }
 
   /** Sends one of Fabrique's events, if the client speaks them. */

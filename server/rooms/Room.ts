@@ -288,7 +288,7 @@ export class Room {
       connection.close(CloseCode.tooSlow, 'server busy: reconnect to resync')
       return
     }
-    connection.send(message)
+    connection.sendState(message)
   }
 
   private handleAwareness(connection: Connection, update: Uint8Array): void {

@@ -357,6 +357,29 @@ describe('Room: failures and slow clients', () => {
     expect(fine.socket.take().map((m) => m.type)).toEqual(['update'])
     expect(room.connectionCount).toBe(2)
   })
+
+  it('lets a newcomer read a board larger than the limit: its state may wait unsent on top of it, nothing more', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    a.send(updateMessage(a.edit((r) => r.set('shape:big', 'b'.repeat(3 * SEND_LIMIT)))))
+    await room.settle()
+    const newcomer = join(room)
+    newcomer.socket.take()
+    newcomer.send(step1Message(newcomer.doc))
+    const state = newcomer.socket.take()
+    expect(ofType(state, 'step2')).toHaveLength(1)
+    // The 3 MiB state is still in the socket's buffer when the next edit comes.
+    newcomer.socket.bufferedAmount = 3 * SEND_LIMIT + 100
+    a.send(updateMessage(a.edit((r) => r.set('shape:1', 1))))
+    await room.settle()
+    expect(newcomer.socket.closed).toBeNull()
+    expect(newcomer.socket.take().map((m) => m.type)).toEqual(['update'])
+    // More than the limit besides the state: a slow reader after all.
+    newcomer.socket.bufferedAmount = 4 * SEND_LIMIT + 200
+    a.send(updateMessage(a.edit((r) => r.set('shape:2', 2))))
+    await room.settle()
+    expect(newcomer.socket.closed?.code).toBe(1006)
+  })
 })
 
 describe('Room: awareness', () => {
