@@ -48,6 +48,21 @@ export interface RoomOptions {
 }
 
 
+/**
+ * Whether an update adds no content `doc` lacks (it only deletes, or repeats what is known,
+ * like the sync step 2 of a client joining): what a full board still accepts.
+ */
+function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+  try {
+    return Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length === 0
+  } catch {
+    return false
+  }
+}
+
+/** Bytes the update log may grow by, at least, before a compaction (besides the row count). */
+export const COMPACT_AFTER_LOG_BYTES = 8 * 1024 * 1024
+
 /** Transaction origin of what the room writes itself. */
 export const SERVER_ORIGIN = Symbol('fabrique-server')
 
@@ -112,6 +127,8 @@ export class Room {
   private storedRows: number
   /** Bytes of the board's stored rows. */
   private storedBytes: number
+  /** Stored bytes right after the last compaction (or the load): the log's growth is measured from it. */
+  private compactedBytes: number
   private failed = false
   private readonly flushScheduler: FlushScheduler
   private readonly hooks: readonly RoomHooks[]
@@ -132,6 +149,7 @@ export class Room {
     this.lastSeq = stored.lastSeq
     this.storedRows = stored.rows
     this.storedBytes = stored.bytes
+    this.compactedBytes = stored.bytes
     this.flushScheduler = options.flushScheduler ?? new FlushScheduler()
     this.hooks = options.hooks ?? []
     this.awareness = new RoomAwareness({ ...DEFAULT_AWARENESS_LIMITS, ...options.awareness })
@@ -402,8 +420,10 @@ export class Room {
       }
       // Closed meanwhile (e.g. by an earlier update of this batch): the rest of what it sent is dropped.
       if (item.origin.closed) continue
-      if (this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY)) {
-        // Full: what the writer sends is not applied, and it is told (it stops writing).
+      if (this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY) && !addsNothing(this.doc, item.update)) {
+        // Full: what the writer sends is not applied, and it is told (it stops writing). What
+        // adds nothing passes (judged as usual): joining, and deletions, which are how a full
+        // board is made lighter again.
         this.options.refusals?.count('board-full')
         this.logger.warn('board full: a writer is closed', { bytes: this.storedBytes, role: item.origin.role })
         item.origin.close(CloseCode.boardFull, 'this board is full: it can be read, not written')
@@ -440,7 +460,10 @@ export class Room {
       else job.reject(error)
     }
     const overQuota = this.storedBytes > (this.options.maxBoardBytes ?? Number.POSITIVE_INFINITY)
-    if (this.storedRows >= this.options.compactAfterUpdates || overQuota) await this.compact()
+    // Large rewrites (a big note edited again and again) fill the log fast: compact once it
+    // holds more than the board again, so the disk holds at most about twice the board.
+    const logHeavy = this.storedBytes - this.compactedBytes > Math.max(this.compactedBytes, COMPACT_AFTER_LOG_BYTES)
+    if (this.storedRows >= this.options.compactAfterUpdates || overQuota || logHeavy) await this.compact()
   }
 
   /**
@@ -591,6 +614,7 @@ export class Room {
       await this.options.storage.compactUpdates(this.boardId, snapshot, throughSeq)
       this.storedRows = 1
       this.storedBytes = snapshot.byteLength
+      this.compactedBytes = snapshot.byteLength
       this.logger.debug('compacted', { throughSeq, bytes: snapshot.byteLength })
     } catch (err) {
       // The log is intact (one transaction): compaction will be tried again later.

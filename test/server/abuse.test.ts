@@ -223,6 +223,28 @@ describe('quotas', () => {
     const reader = client(s, board.id, lab.tokens.viewer)
     await waitSynced(reader.provider)
     expect(textOf(getRecordsMap(reader.doc).get('shape:n0'))).toMatch(/^0~/)
+
+    // Deleting still works on a full board (a writer adding anything is closed); once lighter
+    // it takes new notes again.
+    const cleaner = client(s, board.id, lab.tokens.participant)
+    await waitSynced(cleaner.provider)
+    const heavy = [...getRecordsMap(cleaner.doc).keys()].filter((k) => k.startsWith('shape:n') && k !== 'shape:n0')
+    expect(heavy.length).toBeGreaterThan(5)
+    // The writer's own notes: only their author may delete them. Here the facilitator does.
+    const facilitator = client(s, board.id, lab.tokens.facilitator)
+    let facilitatorClosed: number | null = null
+    facilitator.provider.on('closed', (e: { code: number }) => (facilitatorClosed = e.code))
+    await waitSynced(facilitator.provider)
+    facilitator.doc.transact(() => {
+      for (const k of heavy) getRecordsMap(facilitator.doc).delete(k)
+    })
+    await waitFor(() => heavy.every((k) => !getRecordsMap(reader.doc).has(k)), 'the deletions reached the reader')
+    expect(facilitatorClosed).toBeNull()
+    const room = await s.server.rooms.getRoom(board.id)
+    await room.settle()
+    getRecordsMap(facilitator.doc).set('shape:after', note('after', 'de nouveau de la place'))
+    await waitFor(() => getRecordsMap(reader.doc).has('shape:after'), 'a new note after the clean-up')
+    expect(facilitatorClosed).toBeNull()
   })
 
   it('a lab’s images past MAX_LAB_ASSET_BYTES are refused with 413 and a reason; what is stored is still served', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/logger'
 import { MemoryStorage } from '../../server/persistence/MemoryStorage'
-import type { Room } from '../../server/rooms/Room'
+import { COMPACT_AFTER_LOG_BYTES, type Room } from '../../server/rooms/Room'
 import { AWARENESS_TAKEOVER_MS, DEFAULT_AWARENESS_LIMITS } from '../../server/rooms/RoomAwareness'
 import type { RoomHooks } from '../../server/rooms/RoomHooks'
 import { RoomManager } from '../../server/rooms/RoomManager'
@@ -289,6 +289,22 @@ describe('Room: durability order', () => {
     const stored = await storage.loadUpdates(boardId)
     expect(stored.updates.length).toBeLessThan(4)
     expect(replay(stored.updates).getMap('records').toJSON()).toEqual(room.doc.getMap('records').toJSON())
+  })
+
+  it('compacts a log grown by large rewrites long before its row count: the disk holds about the board, twice at most', async () => {
+    const { room, storage, boardId } = await setup({ compactAfterUpdates: 1000 })
+    const a = join(room)
+    const size = 512 * 1024
+    let largestLog = 0
+    for (let i = 0; i < 60; i++) {
+      a.send(updateMessage(a.edit((r) => r.set('shape:big', String(i % 10).repeat(size)))))
+      await room.settle()
+      const { updates } = await storage.loadUpdates(boardId)
+      largestLog = Math.max(largestLog, updates.reduce((n, u) => n + u.byteLength, 0))
+    }
+    // 30 MiB written for a 512 KiB board: the log never held more than the 8 MiB allowance and the board.
+    expect(largestLog).toBeLessThan(COMPACT_AFTER_LOG_BYTES + 3 * size)
+    expect(replay((await storage.loadUpdates(boardId)).updates).getMap('records').get('shape:big')).toBe('9'.repeat(size))
   })
 })
 
