@@ -50,6 +50,28 @@ export interface LabTokens {
   viewer: string
 }
 
+/**
+ * The invitation links' secrets, as a facilitator reads them back (`GET /api/labs/:labId`).
+ * Null for a lab made before they were kept, until that role's secret is rotated. The
+ * facilitator's own secret is never stored, so never shown again.
+ */
+export interface LabInvitations {
+  participant: string | null
+  viewer: string | null
+}
+
+/** `POST /api/labs/:labId/tokens/:role/rotate` answer: the role's new secret (the old one stops working at once). */
+export interface RotatedToken {
+  role: Role
+  token: string
+}
+
+/** `POST /api/boards/:boardId/tickets` answer: a single-use ticket for `GET /sync/<boardId>?ticket=…`. */
+export interface SyncTicket {
+  ticket: string
+  expiresInMs: number
+}
+
 /** `POST /api/labs` answer. */
 export interface CreatedLab extends Lab {
   tokens: LabTokens
@@ -60,6 +82,8 @@ export interface LabView {
   lab: Lab
   boards: Board[]
   role: Role
+  /** Only in a facilitator's answer. */
+  invitations?: LabInvitations
 }
 
 /** `GET /api/boards/:boardId` answer: the board, its lab and the caller's role. */
@@ -69,7 +93,5 @@ export interface BoardView {
   role: Role
 }
 
-/** Body of every `4xx`/`5xx` answer. */
-export interface ApiError {
-  error: string
-}
+/** Body of every `4xx`/`5xx` answer (see `shared/errors.ts`). */
+export type { ApiErrorBody as ApiError } from './errors'

@@ -37,7 +37,11 @@ export const AuthMessageType = {
  */
 export const READ_ONLY_REASON = 'read-only'
 
-/** Path prefix of WebSocket upgrades: `/sync/<boardId>?token=…`. */
+/**
+ * Path prefix of WebSocket upgrades: `/sync/<boardId>?ticket=…` (browsers: a single-use
+ * ticket from `POST /api/boards/:boardId/tickets`), or `?token=…&identity=…` (scripts,
+ * stock y-websocket clients).
+ */
 export const SYNC_PATH_PREFIX = '/sync/'
 
 /**
@@ -61,6 +65,12 @@ export const CloseCode = {
   removed: 4403,
   /** The board reached its maximum size: it can be read, not written (do not retry). */
   boardFull: 4413,
+  /**
+   * The secret this connection was opened with (its role's link) was replaced by a
+   * facilitator: it no longer opens the lab. Do not retry with it; a facilitator's client
+   * that rotated its own secret reconnects with the new one.
+   */
+  secretRotated: 4401,
   /** Too much was sent before the board was loaded: reconnect more gently. */
   tooManyEarlyMessages: 4508,
 } as const

@@ -1,4 +1,6 @@
-import type { Board, Lab } from '../../shared/lab'
+import { randomBytes } from 'node:crypto'
+import type { Board, Lab, LabInvitations } from '../../shared/lab'
+import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
@@ -13,16 +15,32 @@ function compareCodeUnits(a: string, b: string): number {
  * contract. Never the default: a restart loses everything.
  */
 export class MemoryStorage implements Storage {
-  private labs = new Map<string, { lab: Lab; tokens: LabTokenHashes }>()
+  private labs = new Map<string, { lab: Lab; tokens: LabTokenHashes; invitations: LabInvitations }>()
   private boards = new Map<string, Board>()
   private updates = new Map<string, { seq: number; data: Uint8Array }[]>()
   private assets = new Map<string, { asset: StoredAsset; data: Uint8Array }>()
   private identities = new Map<string, StoredIdentity>()
   private seq = 0
+  private readonly serverSecret = randomBytes(32)
 
-  async createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
+  async createLab(lab: Lab, tokens: LabTokenHashes, invitations: LabInvitations = { participant: null, viewer: null }): Promise<void> {
     if (this.labs.has(lab.id)) throw new Error(`MemoryStorage.createLab: lab ${lab.id} exists`)
-    this.labs.set(lab.id, { lab: structuredClone(lab), tokens: { ...tokens } })
+    this.labs.set(lab.id, { lab: structuredClone(lab), tokens: { ...tokens }, invitations: { participant: invitations.participant, viewer: invitations.viewer } })
+  }
+  async getLabInvitations(labId: string): Promise<LabInvitations | null> {
+    const entry = this.labs.get(labId)
+    return entry ? { ...entry.invitations } : null
+  }
+  async replaceLabToken(labId: string, role: Role, tokenHash: string, invitation: string | null): Promise<boolean> {
+    if (role === 'facilitator' && invitation !== null) throw new Error('MemoryStorage.replaceLabToken: the facilitator token is never stored')
+    const entry = this.labs.get(labId)
+    if (!entry) return false
+    entry.tokens[role] = tokenHash
+    if (role !== 'facilitator') entry.invitations[role] = invitation
+    return true
+  }
+  async getServerSecret(): Promise<Uint8Array> {
+    return new Uint8Array(this.serverSecret)
   }
   async getLab(labId: string): Promise<Lab | null> {
     const entry = this.labs.get(labId)

@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { Board, Lab } from '../../shared/lab'
+import { randomBytes } from 'node:crypto'
+import type { Board, Lab, LabInvitations } from '../../shared/lab'
+import type { Role } from '../../shared/roles'
 import type { Phase } from '../../shared/phases'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
@@ -11,8 +13,8 @@ import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdate
 /** The WAL is truncated to this after each checkpoint. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 
-/** Schema migrations, applied in order; the index + 1 is the schema version. */
-const MIGRATIONS: readonly string[] = [
+/** Schema migrations, applied in order; the index + 1 is the schema version (`user_version`). */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE labs (
      id TEXT PRIMARY KEY,
      title TEXT NOT NULL,
@@ -60,7 +62,18 @@ const MIGRATIONS: readonly string[] = [
      secret_hash TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // 3: the invitation links' secrets, readable again by facilitators (null for labs made
+  // before: unknown until rotated); the server's signing key (tickets, image grants).
+  `ALTER TABLE labs ADD COLUMN participant_token TEXT;
+   ALTER TABLE labs ADD COLUMN viewer_token TEXT;
+   CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value BLOB NOT NULL
+   );`,
 ]
+
+/** Key of the server's signing key in `settings`. */
+const SERVER_SECRET_KEY = 'server_secret'
 
 interface LabRow {
   id: string
@@ -151,8 +164,14 @@ export class SqliteStorage implements Storage {
     this.migrate()
     const db = this.db
     this.stmt = {
-      insertLab: db.prepare(`INSERT INTO labs (id, title, theme, territory, start_date, phase, members, activities, created_at, updated_at, facilitator_hash, participant_hash, viewer_hash)
-        VALUES (@id, @title, @theme, @territory, @startDate, @phase, @members, @activities, @createdAt, @updatedAt, @facilitator, @participant, @viewer)`),
+      insertLab: db.prepare(`INSERT INTO labs (id, title, theme, territory, start_date, phase, members, activities, created_at, updated_at, facilitator_hash, participant_hash, viewer_hash, participant_token, viewer_token)
+        VALUES (@id, @title, @theme, @territory, @startDate, @phase, @members, @activities, @createdAt, @updatedAt, @facilitator, @participant, @viewer, @participantToken, @viewerToken)`),
+      getInvitations: db.prepare<[string], LabInvitations>('SELECT participant_token AS participant, viewer_token AS viewer FROM labs WHERE id = ?'),
+      replaceFacilitatorToken: db.prepare('UPDATE labs SET facilitator_hash = ? WHERE id = ?'),
+      replaceParticipantToken: db.prepare('UPDATE labs SET participant_hash = ?, participant_token = ? WHERE id = ?'),
+      replaceViewerToken: db.prepare('UPDATE labs SET viewer_hash = ?, viewer_token = ? WHERE id = ?'),
+      insertSetting: db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)'),
+      getSetting: db.prepare<[string], { value: Buffer }>('SELECT value FROM settings WHERE key = ?'),
       getLab: db.prepare<[string], LabRow>('SELECT * FROM labs WHERE id = ?'),
       getHashes: db.prepare<[string], LabTokenHashes>('SELECT facilitator_hash AS facilitator, participant_hash AS participant, viewer_hash AS viewer FROM labs WHERE id = ?'),
       updateLab: db.prepare(`UPDATE labs SET title = @title, theme = @theme, territory = @territory, start_date = @startDate, phase = @phase,
@@ -220,13 +239,38 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
+  async createLab(lab: Lab, tokens: LabTokenHashes, invitations: LabInvitations = { participant: null, viewer: null }): Promise<void> {
     this.stmt.insertLab.run({
       ...lab,
       members: JSON.stringify(lab.members),
       activities: JSON.stringify(lab.activities),
       ...tokens,
+      participantToken: invitations.participant,
+      viewerToken: invitations.viewer,
     })
+  }
+
+  async getLabInvitations(labId: string): Promise<LabInvitations | null> {
+    return this.stmt.getInvitations.get(labId) ?? null
+  }
+
+  async replaceLabToken(labId: string, role: Role, tokenHash: string, invitation: string | null): Promise<boolean> {
+    if (role === 'facilitator') {
+      if (invitation !== null) throw new Error('SqliteStorage.replaceLabToken: the facilitator token is never stored')
+      return this.stmt.replaceFacilitatorToken.run(tokenHash, labId).changes > 0
+    }
+    const statement = role === 'participant' ? this.stmt.replaceParticipantToken : this.stmt.replaceViewerToken
+    return statement.run(tokenHash, invitation, labId).changes > 0
+  }
+
+  async getServerSecret(): Promise<Uint8Array> {
+    // INSERT OR IGNORE: the first writer wins, every process then reads the same key.
+    let row = this.stmt.getSetting.get(SERVER_SECRET_KEY)
+    if (!row) {
+      this.stmt.insertSetting.run(SERVER_SECRET_KEY, randomBytes(32))
+      row = this.stmt.getSetting.get(SERVER_SECRET_KEY)!
+    }
+    return new Uint8Array(row.value)
   }
 
   async getLab(labId: string): Promise<Lab | null> {

@@ -1,8 +1,13 @@
 import type { Identity } from '../../shared/identity'
-import type { Board, Lab } from '../../shared/lab'
+import type { Board, Lab, LabInvitations } from '../../shared/lab'
+import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 
-/** SHA-256 hashes of a lab's three tokens; the tokens themselves are never stored. */
+/**
+ * SHA-256 hashes of a lab's three tokens, which are what authorizes. The facilitator's token
+ * itself is never stored; the participant's and viewer's are also kept as
+ * {@link LabInvitations} (they are links meant to be shared, shown again to facilitators).
+ */
 export interface LabTokenHashes {
   facilitator: string
   participant: string
@@ -38,9 +43,18 @@ export interface StoredIdentity extends Identity {
  * Every backend passes `test/persistence/storageContract.ts`.
  */
 export interface Storage {
-  createLab(lab: Lab, tokens: LabTokenHashes): Promise<void>
+  /** Creates a lab with its token hashes and invitations (unknown ones null, the default). */
+  createLab(lab: Lab, tokens: LabTokenHashes, invitations?: LabInvitations): Promise<void>
   getLab(labId: string): Promise<Lab | null>
   getLabTokenHashes(labId: string): Promise<LabTokenHashes | null>
+  /** The participant and viewer tokens of a lab (null where unknown: labs made before they were kept), or null for an unknown lab. */
+  getLabInvitations(labId: string): Promise<LabInvitations | null>
+  /**
+   * Replaces one role's secret, atomically: its hash and, for participant and viewer, the
+   * invitation token (`invitation` must be null for the facilitator, whose token is never
+   * stored). Returns false when the lab does not exist.
+   */
+  replaceLabToken(labId: string, role: Role, tokenHash: string, invitation: string | null): Promise<boolean>
   /** Applies a validated patch; returns the updated lab, or null when it does not exist. */
   updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null>
 
@@ -71,6 +85,12 @@ export interface Storage {
   deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void>
   /** Bytes of all images of a lab's boards. */
   labAssetBytes(labId: string): Promise<number>
+
+  /**
+   * This server's signing key (at least 32 random bytes): made on first call, then the same
+   * for ever, across restarts (and shared by every process on the same storage).
+   */
+  getServerSecret(): Promise<Uint8Array>
 
   close(): Promise<void>
 }

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { SqliteStorage } from '../../server/persistence/SqliteStorage'
+import BetterSqlite from 'better-sqlite3'
+import { MIGRATIONS, SqliteStorage } from '../../server/persistence/SqliteStorage'
 import { describeStorageContract, makeBoard, makeHashes, makeLab, replay, testId } from './storageContract'
 
 const dirs: string[] = []
@@ -149,6 +150,45 @@ describe('SqliteStorage only', () => {
     const check = new Database(file, { readonly: true })
     expect(check.pragma('auto_vacuum', { simple: true })).toBe(2)
     expect((check.prepare('SELECT v FROM keep').get() as { v: string }).v).toBe('toujours là')
+    check.close()
+  })
+
+  it('keeps the server secret across close and reopen', async () => {
+    const file = tempDbFile()
+    const first = new SqliteStorage(file)
+    const secret = Buffer.from(await first.getServerSecret())
+    await first.close()
+    const reopened = new SqliteStorage(file)
+    expect(Buffer.from(await reopened.getServerSecret()).equals(secret)).toBe(true)
+    await reopened.close()
+  })
+
+  it('migrates a database of schema version 2: its labs keep their hashes, their invitations are unknown (null) until rotated', async () => {
+    const file = tempDbFile()
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const old = new BetterSqlite(file)
+    old.exec(MIGRATIONS[0]!)
+    old.exec(MIGRATIONS[1]!)
+    old.pragma('user_version = 2')
+    const lab = makeLab()
+    const hashes = makeHashes(lab.id)
+    old
+      .prepare(
+        `INSERT INTO labs (id, title, theme, territory, start_date, phase, members, activities, created_at, updated_at, facilitator_hash, participant_hash, viewer_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(lab.id, lab.title, lab.theme, lab.territory, lab.startDate, lab.phase, JSON.stringify(lab.members), JSON.stringify(lab.activities), lab.createdAt, lab.updatedAt, hashes.facilitator, hashes.participant, hashes.viewer)
+    old.close()
+    const storage = new SqliteStorage(file)
+    expect(await storage.getLab(lab.id)).toEqual(lab)
+    expect(await storage.getLabTokenHashes(lab.id)).toEqual(hashes)
+    expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: null, viewer: null })
+    await storage.replaceLabToken(lab.id, 'participant', 'd'.repeat(64), 'nouveau')
+    expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'nouveau', viewer: null })
+    expect((await storage.getServerSecret()).byteLength).toBe(32)
+    await storage.close()
+    const check = new BetterSqlite(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     check.close()
   })
 })

@@ -114,6 +114,74 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
       })
     })
 
+    describe('invitations and token rotation', () => {
+      it('keeps the invitations a lab was created with; without them they are null', async () => {
+        const lab = makeLab()
+        await storage.createLab(lab, makeHashes(lab.id), { participant: 'participant-secret', viewer: 'viewer-secret' })
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'participant-secret', viewer: 'viewer-secret' })
+        const old = await createLab()
+        expect(await storage.getLabInvitations(old.id)).toEqual({ participant: null, viewer: null })
+        expect(await storage.getLabInvitations('nosuchlab0000')).toBeNull()
+      })
+
+      it('replaces a participant or viewer secret: its hash and its invitation, nothing else', async () => {
+        const lab = makeLab()
+        const other = await createLab()
+        await storage.createLab(lab, makeHashes(lab.id), { participant: 'p1', viewer: 'v1' })
+        expect(await storage.replaceLabToken(lab.id, 'participant', 'd'.repeat(64), 'p2')).toBe(true)
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual({ ...makeHashes(lab.id), participant: 'd'.repeat(64) })
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'p2', viewer: 'v1' })
+        expect(await storage.replaceLabToken(lab.id, 'viewer', 'e'.repeat(64), 'v2')).toBe(true)
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual({ ...makeHashes(lab.id), participant: 'd'.repeat(64), viewer: 'e'.repeat(64) })
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'p2', viewer: 'v2' })
+        expect(await storage.getLab(lab.id)).toEqual(lab)
+        expect(await storage.getLabTokenHashes(other.id)).toEqual(makeHashes(other.id))
+        expect(await storage.getLabInvitations(other.id)).toEqual({ participant: null, viewer: null })
+      })
+
+      it('gives a lab made without invitations its first one when that role is rotated', async () => {
+        const lab = await createLab()
+        await storage.replaceLabToken(lab.id, 'viewer', 'e'.repeat(64), 'v-new')
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: null, viewer: 'v-new' })
+      })
+
+      it('replaces the facilitator secret as a hash only, and refuses to store the token itself', async () => {
+        const lab = makeLab()
+        await storage.createLab(lab, makeHashes(lab.id), { participant: 'p1', viewer: 'v1' })
+        expect(await storage.replaceLabToken(lab.id, 'facilitator', 'f'.repeat(64), null)).toBe(true)
+        expect(await storage.getLabTokenHashes(lab.id)).toEqual({ ...makeHashes(lab.id), facilitator: 'f'.repeat(64) })
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'p1', viewer: 'v1' })
+        await expect(storage.replaceLabToken(lab.id, 'facilitator', '0'.repeat(64), 'the-token')).rejects.toThrow()
+        expect((await storage.getLabTokenHashes(lab.id))!.facilitator).toBe('f'.repeat(64))
+      })
+
+      it('answers false for an unknown lab, creating nothing', async () => {
+        expect(await storage.replaceLabToken('nosuchlab0000', 'participant', 'd'.repeat(64), 'p')).toBe(false)
+        expect(await storage.getLabTokenHashes('nosuchlab0000')).toBeNull()
+        expect(await storage.getLabInvitations('nosuchlab0000')).toBeNull()
+      })
+
+      it('returns copies of the invitations', async () => {
+        const lab = makeLab()
+        await storage.createLab(lab, makeHashes(lab.id), { participant: 'p1', viewer: 'v1' })
+        const read = (await storage.getLabInvitations(lab.id))!
+        read.participant = 'changed'
+        expect(await storage.getLabInvitations(lab.id)).toEqual({ participant: 'p1', viewer: 'v1' })
+      })
+    })
+
+    describe('server secret', () => {
+      it('is at least 32 bytes, made once: every call answers the same bytes (copies)', async () => {
+        const first = await storage.getServerSecret()
+        expect(first.byteLength).toBeGreaterThanOrEqual(32)
+        expect(new Set(first).size).toBeGreaterThan(8)
+        const second = await storage.getServerSecret()
+        expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true)
+        first.fill(0)
+        expect(Buffer.from(await storage.getServerSecret()).equals(Buffer.from(second))).toBe(true)
+      })
+    })
+
     describe('updateLab (applyLabPatch merge rules)', () => {
       it('changes only the fields in the patch, and sets updatedAt', async () => {
         const lab = await createLab()

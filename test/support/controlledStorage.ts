@@ -1,4 +1,5 @@
-import type { Board, Lab } from '../../shared/lab'
+import type { Board, Lab, LabInvitations } from '../../shared/lab'
+import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 import type { Identity } from '../../shared/identity'
 import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
@@ -70,8 +71,17 @@ export class ControlledStorage implements Storage {
     return this.inner.compactUpdates(boardId, snapshot, throughSeq)
   }
 
-  createLab(lab: Lab, tokens: LabTokenHashes): Promise<void> {
-    return this.inner.createLab(lab, tokens)
+  createLab(lab: Lab, tokens: LabTokenHashes, invitations?: LabInvitations): Promise<void> {
+    return this.inner.createLab(lab, tokens, invitations)
+  }
+  getLabInvitations(labId: string): Promise<LabInvitations | null> {
+    return this.inner.getLabInvitations(labId)
+  }
+  replaceLabToken(labId: string, role: Role, tokenHash: string, invitation: string | null): Promise<boolean> {
+    return this.inner.replaceLabToken(labId, role, tokenHash, invitation)
+  }
+  getServerSecret(): Promise<Uint8Array> {
+    return this.inner.getServerSecret()
   }
   getLab(labId: string): Promise<Lab | null> {
     return this.inner.getLab(labId)

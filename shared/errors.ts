@@ -1,0 +1,65 @@
+/**
+ * Codes of the errors the API and WebSocket upgrade refusals answer, as
+ * `{ "error": "<English message>", "code": "<code>" }`. The message is for logs and scripts;
+ * the client shows its own words for the code, in the user's language.
+ */
+export const ERROR_CODES = [
+  /** 404: no lab with this id. */
+  'lab.notFound',
+  /** 404: no board with this id. */
+  'board.notFound',
+  /** 404: no image with this id on this board. */
+  'image.notFound',
+  /** 404: no API route (or sync path) here. */
+  'endpoint.notFound',
+  /** 405: the path exists with another method. */
+  'method.notAllowed',
+  /** 401: a token of the lab is needed and none was given. */
+  'token.missing',
+  /** 403: the token (or image grant) does not open this lab — also what a rotated secret gets. */
+  'token.wrongLab',
+  /** 403: the identity presented is not one of this lab's, or its secret is wrong. */
+  'identity.wrongLab',
+  /** 403: only a facilitator may do this. */
+  'role.facilitatorOnly',
+  /** 403: viewers read; they cannot add images. */
+  'role.viewerReadOnly',
+  /** 400: the request is not valid; the message says which field and why. */
+  'input.invalid',
+  /** 413: the body is larger than allowed. */
+  'body.tooLarge',
+  /** 400: the body is not valid JSON. */
+  'body.notJson',
+  /** 415: the body must be `application/json`. */
+  'body.contentType',
+  /** 415: not an accepted image type, or the bytes are not what the type says. */
+  'image.type',
+  /** 413: the lab's images already take its whole quota. */
+  'assets.quota',
+  /** 429: too many writes or connections from this address (see `Retry-After`). */
+  'rate.limited',
+  /** 429: too many labs created from this address (see `Retry-After`). */
+  'labs.rateLimited',
+  /** 401/403: creating a lab on this server needs its admin secret. */
+  'labCreation.secretRequired',
+  /** 403: a request or connection from another site's page. */
+  'origin.refused',
+  /** 503: the server is stopping; retry shortly. */
+  'server.shuttingDown',
+  /** 401: the sync ticket is unknown, forged, expired, already used, for another board or for a replaced secret. */
+  'ticket.invalid',
+  /** 500: something failed on the server. */
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** Body of every `4xx`/`5xx` answer of the API and of refused WebSocket upgrades. */
+export interface ApiErrorBody {
+  error: string
+  code: ErrorCode
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
