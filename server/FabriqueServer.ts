@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ApiErrorBody } from '../shared/errors'
 import { CloseCode } from '../shared/protocol'
 import { TEMPLATE_SUMMARIES } from '../shared/templates/catalogue'
 import type { Config } from './config'
@@ -18,6 +19,9 @@ import type { Storage } from './persistence/Storage'
 import { createBoardAuthority } from './authority/createBoardAuthority'
 import { createSchemaMigration } from './authority/schemaMigration'
 import { RateLimiter } from './access/RateLimiter'
+import { ServerKey } from './access/signing'
+import { SyncTickets } from './access/syncTickets'
+import { securityHeaders } from './http/securityHeaders'
 import { addIdentityRoutes } from './http/identityRoutes'
 import { clientAddress, isAllowedOrigin } from './http/requestOrigin'
 import { createAssetReclaimer } from './maintenance/createAssetReclaimer'
@@ -69,9 +73,12 @@ export class FabriqueServer {
       ],
     })
     this.apiWrites = new RateLimiter(config.apiWritesPerMinutePerAddress, 60_000)
+    const key = new ServerKey(this.storage)
+    const tickets = new SyncTickets(this.storage, key, config.syncTicketTtlMs)
     this.sync = new SyncEndpoint({
       storage: this.storage,
       rooms: this.rooms,
+      tickets,
       logger,
       maxMessageBytes: config.maxMessageBytes,
       pingIntervalMs: config.pingIntervalMs,
@@ -82,10 +89,11 @@ export class FabriqueServer {
     addLabRoutes(this.router, {
       storage: this.storage,
       seeder,
+      rooms: this.rooms,
       creation: { policy: config.labCreation, adminSecret: config.adminSecret, limiter: new RateLimiter(config.labsPerHourPerAddress, 3_600_000), trustProxy: config.trustProxy },
     })
-    addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl })
-    addAssetRoutes(this.router, { storage: this.storage, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
+    addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl, key, tickets })
+    addAssetRoutes(this.router, { storage: this.storage, key, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
     addIdentityRoutes(this.router, { storage: this.storage })
     this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))
     this.router.add('GET', '/api/config', ({ res }) =>
@@ -107,38 +115,42 @@ export class FabriqueServer {
 
   private async handleRequest(req: http.IncomingMessage, res: http.ServerResponse, serveStatic: ReturnType<typeof createStaticHandler>): Promise<void> {
     const started = performance.now()
+    // On every response (pages, files, the API, errors); a response may narrow them.
+    for (const [name, value] of Object.entries(securityHeaders(req, this.options.config.publicUrl))) res.setHeader(name, value)
     let url: URL
     try {
       url = new URL(req.url ?? '/', 'http://localhost')
     } catch {
-      sendJson(res, 400, { error: 'invalid URL' })
+      sendJson(res, 400, { error: 'invalid URL', code: 'input.invalid' } satisfies ApiErrorBody)
       return
     }
     const isApi = url.pathname.startsWith('/api/') || url.pathname === '/healthz'
     try {
       if (!isApi) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed')
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method.notAllowed', 'method not allowed')
         serveStatic(req, res, url.pathname)
         return
       }
       const method = req.method ?? 'GET'
       if (method !== 'GET' && method !== 'HEAD') {
-        if (!isAllowedOrigin(req, this.options.config.publicUrl)) throw new HttpError(403, 'cross-site request refused')
+        if (!isAllowedOrigin(req, this.options.config.publicUrl)) throw new HttpError(403, 'origin.refused', 'cross-site request refused')
         const wait = this.apiWrites.take(clientAddress(req, this.options.config.trustProxy))
-        if (wait > 0) throw new HttpError(429, `too many requests from this address: retry in ${Math.ceil(wait / 1000)} s`, { 'retry-after': String(Math.ceil(wait / 1000)) })
+        if (wait > 0) {
+          throw new HttpError(429, 'rate.limited', `too many requests from this address: retry in ${Math.ceil(wait / 1000)} s`, { 'retry-after': String(Math.ceil(wait / 1000)) })
+        }
       }
       const match = this.router.match(method, url.pathname)
-      if (match === null) throw new HttpError(404, 'no such endpoint')
-      if (match === 'method-not-allowed') throw new HttpError(405, 'method not allowed')
+      if (match === null) throw new HttpError(404, 'endpoint.notFound', 'no such endpoint')
+      if (match === 'method-not-allowed') throw new HttpError(405, 'method.notAllowed', 'method not allowed')
       await match.handler({ req, res, params: match.params, url })
     } catch (err) {
-      if (err instanceof URIError) err = new HttpError(400, 'malformed URL encoding')
+      if (err instanceof URIError) err = new HttpError(400, 'input.invalid', 'malformed URL encoding')
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.headers)
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message, code: err.code } satisfies ApiErrorBody, err.headers)
         else res.destroy()
       } else {
         this.options.logger.error('request failed', { method: req.method, path: url.pathname, err })
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error', code: 'internal' } satisfies ApiErrorBody)
         else res.destroy()
       }
     } finally {

@@ -50,6 +50,8 @@ export interface Config {
   assetGraceMs: number
   /** Lines of one kind of warning or error logged per minute; the rest are counted in a summary. */
   logRepeatsPerMinute: number
+  /** How long a sync ticket (`POST /api/boards/:boardId/tickets`) may wait before it is used. */
+  syncTicketTtlMs: number
 }
 
 /** A bad configuration value: the message says which variable and why. */
@@ -132,5 +134,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: trustProxy === '1',
     assetGraceMs: integer(env, 'ASSET_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     logRepeatsPerMinute: integer(env, 'LOG_REPEATS_PER_MINUTE', 10, 1, 1_000_000),
+    syncTicketTtlMs: integer(env, 'SYNC_TICKET_TTL_MS', 60_000, 1, 3_600_000),
   }
 }

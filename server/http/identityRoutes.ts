@@ -16,12 +16,12 @@ export function addIdentityRoutes(router: Router, { storage }: { storage: Storag
     const labId = params.labId!
     await authorizeLab(storage, labId, bearerToken(req))
     const body = await readJson(req)
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object')
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'input.invalid', 'body must be a JSON object')
     const { name: rawName, color: rawColor, ...extra } = body as Record<string, unknown>
-    if (Object.keys(extra).length > 0) throw new HttpError(400, `unknown fields: ${Object.keys(extra).map((k) => `"${k}"`).join(', ')}`)
+    if (Object.keys(extra).length > 0) throw new HttpError(400, 'input.invalid', `unknown fields: ${Object.keys(extra).map((k) => `"${k}"`).join(', ')}`)
     const name = cleanName(rawName)
-    if (name === null) throw new HttpError(400, `"name" must be 1 to ${IDENTITY_NAME_MAX} characters`)
-    if (rawColor !== undefined && !isColor(rawColor)) throw new HttpError(400, '"color" must be a colour like #1971c2')
+    if (name === null) throw new HttpError(400, 'input.invalid', `"name" must be 1 to ${IDENTITY_NAME_MAX} characters`)
+    if (rawColor !== undefined && !isColor(rawColor)) throw new HttpError(400, 'input.invalid', '"color" must be a colour like #1971c2')
     const color = (rawColor as string | undefined) ?? PERSON_COLORS[Math.floor(Math.random() * PERSON_COLORS.length)]!
     const { identity, secret } = newIdentity(labId, name, color)
     await storage.createIdentity(identity)

@@ -7,12 +7,12 @@ export const MAX_JSON_BYTES = 64 * 1024
 /** Reads a request body up to `limit` bytes; a bigger body is refused with 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `body larger than ${limit} bytes`)
+  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, 'body.tooLarge', `body larger than ${limit} bytes`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`)
+    if (size > limit) throw new HttpError(413, 'body.tooLarge', `body larger than ${limit} bytes`)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)
@@ -21,12 +21,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 /** Reads and parses a JSON body; refuses other content types and invalid JSON with a reason. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = req.headers['content-type'] ?? ''
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'content-type must be application/json')
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'body.contentType', 'content-type must be application/json')
   const body = await readBody(req, MAX_JSON_BYTES)
   try {
     return JSON.parse(body.toString('utf8'))
   } catch {
-    throw new HttpError(400, 'invalid JSON body')
+    throw new HttpError(400, 'body.notJson', 'invalid JSON body')
   }
 }
 

@@ -19,16 +19,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 }
 
-/** Headers every page gets: no referrer (secrets live in the fragment anyway), no sniffing. */
-export const PAGE_HEADERS = {
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-} as const
+/** The service worker's path: revalidated at every load, allowed to control the whole origin. */
+export const SERVICE_WORKER_PATH = '/sw.js'
 
 /**
  * Serves the built client: files under `assets/` carry a content hash in their name and are
- * cached for a year; everything else is revalidated; unknown paths get `index.html` so the
- * client's router can take them (SPA fallback).
+ * cached for a year; everything else — `index.html`, the SPA fallback, `/sw.js` — is
+ * revalidated (`no-cache`); unknown paths get `index.html` so the client's router can take
+ * them (SPA fallback). Security headers are set by the caller, on every response.
  */
 export function createStaticHandler(staticDir: string) {
   const root = path.resolve(staticDir)
@@ -46,7 +44,7 @@ export function createStaticHandler(staticDir: string) {
     if (!stat) {
       // A missing file with an extension is a real 404, not a page of the app.
       if (path.extname(relative) && !relative.endsWith('.html')) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS })
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
         res.end('Not found')
         return
       }
@@ -63,7 +61,7 @@ export function createStaticHandler(staticDir: string) {
       'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-length': stat.size,
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...PAGE_HEADERS,
+      ...(!isFallback && relative === SERVICE_WORKER_PATH && { 'service-worker-allowed': '/' }),
     })
     if (req.method === 'HEAD') {
       res.end()

@@ -19,6 +19,8 @@ import { collectChanges, setEntry, type DocChange } from './transactionChanges'
 export interface RoomOptions {
   storage: Storage
   logger: Logger
+  /** The lab the board belongs to (its connections are closed when a secret of that lab is rotated); null when unknown. */
+  labId?: string | null
   sendBufferLimitBytes: number
   compactAfterUpdates: number
   /** Run in order at each step (see {@link RoomHooks}). */
@@ -176,6 +178,11 @@ export class Room {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  /** The lab of this board, or null when it was not known at load. */
+  get labId(): string | null {
+    return this.options.labId ?? null
   }
 
   /** The open connections (a copy). */
@@ -642,6 +649,17 @@ export class Room {
   }
 
   /** Closes every connection with `code`; used at shutdown and unload. */
+  /** Closes the connections `filter` picks; returns how many. */
+  closeWhere(filter: (connection: Connection) => boolean, code: number, reason: string): number {
+    let closed = 0
+    for (const connection of [...this.connections]) {
+      if (!filter(connection)) continue
+      connection.close(code, reason)
+      closed++
+    }
+    return closed
+  }
+
   closeAll(code: number, reason: string): void {
     for (const connection of [...this.connections]) connection.close(code, reason)
   }

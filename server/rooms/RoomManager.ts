@@ -1,3 +1,4 @@
+import type { Role } from '../../shared/roles'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import { FlushScheduler } from './FlushScheduler'
@@ -31,6 +32,8 @@ interface RoomEntry {
   idleTimer: NodeJS.Timeout | null
   /** Set while the room is being unloaded; a newcomer waits for it, then loads afresh. */
   unloading: Promise<void> | null
+  /** The room once loaded (what {@link RoomManager.closeConnectionsOf} reaches synchronously). */
+  room: Room | null
 }
 
 /**
@@ -45,6 +48,8 @@ export class RoomManager {
   /** Changes refused in every room since start, by rule. */
   readonly refusals = new RefusalCounter()
   readonly sendBudget: SendBudget
+  /** How many times each lab's role secret was rotated here (`<labId> <role>`), see {@link secretEpoch}. */
+  private readonly secretEpochs = new Map<string, number>()
 
   constructor(private readonly options: RoomManagerOptions) {
     this.sendBudget = new SendBudget(options.sendBudgetBytes ?? Number.POSITIVE_INFINITY)
@@ -58,12 +63,15 @@ export class RoomManager {
       entry = this.rooms.get(boardId)
     }
     if (!entry) {
-      entry = { ready: this.load(boardId), idleTimer: null, unloading: null }
+      entry = { ready: this.load(boardId), idleTimer: null, unloading: null, room: null }
       this.rooms.set(boardId, entry)
       const created = entry
-      created.ready.catch(() => {
-        if (this.rooms.get(boardId) === created) this.rooms.delete(boardId)
-      })
+      created.ready.then(
+        (room) => (created.room = room),
+        () => {
+          if (this.rooms.get(boardId) === created) this.rooms.delete(boardId)
+        },
+      )
     }
     if (entry.idleTimer) {
       clearTimeout(entry.idleTimer)
@@ -80,7 +88,9 @@ export class RoomManager {
 
   private async load(boardId: string): Promise<Room> {
     this.loadCount++
+    const board = await this.options.storage.getBoard(boardId)
     return Room.load(boardId, {
+      labId: board?.labId ?? null,
       storage: this.options.storage,
       logger: this.options.logger,
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
@@ -96,9 +106,40 @@ export class RoomManager {
     })
   }
 
+  /**
+   * A counter bumped each time a secret of `role` in lab `labId` is rotated on this server.
+   * An upgrade reads it before checking its secret and again just before joining its room:
+   * if it changed meanwhile, the secret it was let in with may be the old one, and it is
+   * closed like the others (no connection slips through a rotation while its board loads).
+   */
+  secretEpoch(labId: string, role: Role): number {
+    return this.secretEpochs.get(`${labId} ${role}`) ?? 0
+  }
+
+  /**
+   * A secret of `role` in lab `labId` was just replaced (and stored): closes, with `code`,
+   * every open connection of that lab's boards that was let in as `role`; the other roles'
+   * stay. Returns how many were closed.
+   */
+  closeConnectionsOf(labId: string, role: Role, code: number, reason: string): number {
+    const key = `${labId} ${role}`
+    this.secretEpochs.set(key, this.secretEpoch(labId, role) + 1)
+    let closed = 0
+    for (const entry of this.rooms.values()) {
+      if (entry.room?.labId === labId) closed += entry.room.closeWhere((c) => c.role === role, code, reason)
+    }
+    if (closed > 0) this.options.logger.info('connections closed: their secret was replaced', { labId, role, closed })
+    return closed
+  }
+
   /** Boards currently in memory. */
   get loadedBoardIds(): string[] {
     return [...this.rooms.keys()]
+  }
+
+  /** For a client that got a room from {@link getRoom} but does not join it: an empty room leaves memory as usual. */
+  leaveUnjoined(room: Room): void {
+    if (room.connectionCount === 0) this.scheduleUnload(room)
   }
 
   private scheduleUnload(room: Room): void {

@@ -256,7 +256,7 @@ describe('quotas', () => {
     expect(first.status).toBe(201)
     const second = await upload(2000)
     expect(second.status).toBe(413)
-    expect((await second.json()).error).toMatch(/images already take/)
+    expect(await second.json()).toMatchObject({ error: expect.stringMatching(/images already take/), code: 'assets.quota' })
     const { src } = await first.json()
     expect((await fetch(s.url + src, { headers: { authorization: `Bearer ${lab.tokens.viewer}` } })).status).toBe(200)
   })
@@ -269,19 +269,20 @@ describe('quotas', () => {
     const refused = await fetch(`${s.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"encore"}' })
     expect(refused.status).toBe(429)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect((await refused.json()).error).toMatch(/too many/)
+    expect(await refused.json()).toMatchObject({ error: expect.stringMatching(/too many/), code: 'labs.rateLimited' })
     // Four writes used of eight: the next four pass, then 429 (reading is never limited).
     const labs = await api(s.url, 'GET', '/healthz')
     expect(labs.status).toBe(200)
-    let last = 0
-    for (let i = 0; i < 5; i++) last = (await api(s.url, 'POST', '/api/labs/nosuchlab0000/identities', { name: 'A' })).status
-    expect(last).toBe(429)
+    let last = { status: 0, body: null as any }
+    for (let i = 0; i < 5; i++) last = await api(s.url, 'POST', '/api/labs/nosuchlab0000/identities', { name: 'A' })
+    expect(last.status).toBe(429)
+    expect(last.body.code).toBe('rate.limited')
   })
 
   it('LAB_CREATION=secret: creating a lab needs the admin secret', async () => {
     const s = await server({ LAB_CREATION: 'secret', ADMIN_SECRET: 'le-secret-du-serveur-1234' })
-    expect((await api(s.url, 'POST', '/api/labs', { title: 'Sans clé' })).status).toBe(401)
-    expect((await api(s.url, 'POST', '/api/labs', { title: 'Mauvaise clé' }, 'pas-le-bon-secret-du-tout')).status).toBe(403)
+    expect(await api(s.url, 'POST', '/api/labs', { title: 'Sans clé' })).toMatchObject({ status: 401, body: { code: 'labCreation.secretRequired' } })
+    expect(await api(s.url, 'POST', '/api/labs', { title: 'Mauvaise clé' }, 'pas-le-bon-secret-du-tout')).toMatchObject({ status: 403, body: { code: 'labCreation.secretRequired' } })
     expect((await api(s.url, 'POST', '/api/labs', { title: 'Avec clé' }, 'le-secret-du-serveur-1234')).status).toBe(201)
     expect((await api(s.url, 'GET', '/api/config')).body.labCreation).toBe('secret')
   })
@@ -297,7 +298,9 @@ describe('other sites', () => {
     expect(await upgradeStatus(url, { origin: `http://127.0.0.1:${s.port}` })).toBe(101)
     expect(await upgradeStatus(url)).toBe(101)
     const post = (origin: string) => fetch(`${s.url}/api/labs`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: '{"title":"Labo"}' })
-    expect((await post('https://evil.example')).status).toBe(403)
+    const refused = await post('https://evil.example')
+    expect(refused.status).toBe(403)
+    expect((await refused.json()).code).toBe('origin.refused')
     expect((await post('https://fabrique.example.org')).status).toBe(201)
   })
 })

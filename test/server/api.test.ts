@@ -8,6 +8,7 @@ import { hashToken } from '../../server/access/tokens'
 import { loadConfig } from '../../server/config'
 import { FabriqueServer } from '../../server/FabriqueServer'
 import { createLogger } from '../../server/logger'
+import { isErrorCode, type ErrorCode } from '../../shared/errors'
 import type { Board, BoardView, CreatedLab, Lab, LabView } from '../../shared/lab'
 import { ACTIVITIES } from '../../shared/phases'
 import { isId } from '../../shared/validation'
@@ -81,9 +82,11 @@ function chunkedRequest(base: string, method: string, pathname: string, headers:
   })
 }
 
-const expectError = (res: { status: number; body: any }, status: number, message?: RegExp) => {
-  expect({ status: res.status, hasError: typeof res.body?.error === 'string' }).toEqual({ status, hasError: true })
+/** An error answer: its status, `{error, code}` with a known code (this one, when given) and the message matching. */
+const expectError = (res: { status: number; body: any }, status: number, message?: RegExp | null, code?: ErrorCode) => {
+  expect({ status: res.status, hasError: typeof res.body?.error === 'string', knownCode: isErrorCode(res.body?.code) }).toEqual({ status, hasError: true, knownCode: true })
   if (message) expect(res.body.error).toMatch(message)
+  if (code) expect(res.body.code).toBe(code)
 }
 
 describe('POST /api/labs', () => {
@@ -120,19 +123,19 @@ describe('POST /api/labs', () => {
     const all = [...Object.values(tokens), ...Object.values(other.body.tokens)]
     expect(new Set(all).size).toBe(6)
     expect(other.body.id).not.toBe(lab.id)
-    // The facilitator reads the same lab back.
+    // The facilitator reads the same lab back, with the invitation links' secrets.
     const read = await api<LabView>(s.url, 'GET', `/api/labs/${lab.id}`, undefined, tokens.facilitator)
-    expect(read.body).toEqual({ lab, boards: [], role: 'facilitator' })
+    expect(read.body).toEqual({ lab, boards: [], role: 'facilitator', invitations: { participant: tokens.participant, viewer: tokens.viewer } })
   })
 
-  it('stores only hashes of the tokens: no token appears in the SQLite files', async () => {
+  it('stores the facilitator token only as a hash; the invitation links’ tokens are kept (to be shown again)', async () => {
     const { lab } = await createLabAndBoard(s.url)
     const bytes = dbBytes(s.dataDir)
-    for (const token of Object.values(lab.tokens)) {
-      expect(bytes.includes(Buffer.from(token))).toBe(false)
-      // The check reads the right bytes: the hash is there.
-      expect(bytes.includes(Buffer.from(hashToken(token)))).toBe(true)
-    }
+    expect(bytes.includes(Buffer.from(lab.tokens.facilitator))).toBe(false)
+    expect(bytes.includes(Buffer.from(lab.tokens.participant))).toBe(true)
+    expect(bytes.includes(Buffer.from(lab.tokens.viewer))).toBe(true)
+    // The check reads the right bytes: every hash is there.
+    for (const token of Object.values(lab.tokens)) expect(bytes.includes(Buffer.from(hashToken(token)))).toBe(true)
   })
 
   const refusals: [string, { headers?: Record<string, string>; body?: string }, number][] = [
@@ -157,15 +160,15 @@ describe('POST /api/labs', () => {
   it.each(refusals)('refuses %s with an error, writing nothing', async (_name, init, status) => {
     const before = dbCounts(s.dataDir)
     const res = await request(s.url, 'POST', '/api/labs', init)
-    expectError(res, status)
+    expectError(res, status, null, status === 413 ? 'body.tooLarge' : status === 415 ? 'body.contentType' : init.body === '{"title": "x"' || init.body === undefined ? 'body.notJson' : 'input.invalid')
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
     expect(dbCounts(s.dataDir)).toEqual(before)
   })
 
   it('accepts a title of exactly 120 characters, and names the field in its refusals', async () => {
     expect((await api(s.url, 'POST', '/api/labs', { title: 'x'.repeat(120) })).status).toBe(201)
-    expectError(await api(s.url, 'POST', '/api/labs', { title: 'x'.repeat(121) }), 400, /"title".*120/)
-    expectError(await api(s.url, 'POST', '/api/labs', { title: 'x', extra: 1 }), 400, /unknown field.*"extra"/)
+    expectError(await api(s.url, 'POST', '/api/labs', { title: 'x'.repeat(121) }), 400, /"title".*120/, 'input.invalid')
+    expectError(await api(s.url, 'POST', '/api/labs', { title: 'x', extra: 1 }), 400, /unknown field.*"extra"/, 'input.invalid')
   })
 
   it('refuses a chunked body over 64 KiB with 413 (no Content-Length to check up front)', async () => {
@@ -208,14 +211,14 @@ describe('labs and boards', () => {
     it('answers 401 without a token, 403 for a wrong or another lab’s token, 404 for an unknown lab', async () => {
       const lab = await newLab()
       const other = await newLab()
-      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`), 401)
-      expectError(await request(s.url, 'GET', `/api/labs/${lab.id}`, { headers: { authorization: `Basic ${lab.tokens.facilitator}` } }), 401)
-      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, 'not-a-token'), 403)
-      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, lab.tokens.facilitator + 'x'), 403)
-      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, other.tokens.facilitator), 403)
-      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, 'x'.repeat(5000)), 403)
-      expectError(await api(s.url, 'GET', '/api/labs/nosuchlab1234', undefined, lab.tokens.facilitator), 404)
-      expectError(await api(s.url, 'GET', '/api/labs/bad!id', undefined, lab.tokens.facilitator), 404)
+      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`), 401, null, 'token.missing')
+      expectError(await request(s.url, 'GET', `/api/labs/${lab.id}`, { headers: { authorization: `Basic ${lab.tokens.facilitator}` } }), 401, null, 'token.missing')
+      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, 'not-a-token'), 403, null, 'token.wrongLab')
+      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, lab.tokens.facilitator + 'x'), 403, null, 'token.wrongLab')
+      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, other.tokens.facilitator), 403, null, 'token.wrongLab')
+      expectError(await api(s.url, 'GET', `/api/labs/${lab.id}`, undefined, 'x'.repeat(5000)), 403, null, 'token.wrongLab')
+      expectError(await api(s.url, 'GET', '/api/labs/nosuchlab1234', undefined, lab.tokens.facilitator), 404, null, 'lab.notFound')
+      expectError(await api(s.url, 'GET', '/api/labs/bad!id', undefined, lab.tokens.facilitator), 404, null, 'lab.notFound')
     })
   })
 
@@ -242,7 +245,7 @@ describe('labs and boards', () => {
     ] as const)('refuses a %s with %i and writes nothing', async (role, status) => {
       const lab = await newLab()
       const before = dbCounts(s.dataDir)
-      expectError(await api(s.url, 'POST', `/api/labs/${lab.id}/boards`, { title: 'x' }, lab.tokens[role]), status)
+      expectError(await api(s.url, 'POST', `/api/labs/${lab.id}/boards`, { title: 'x' }, lab.tokens[role]), status, null, 'role.facilitatorOnly')
       expect(dbCounts(s.dataDir)).toEqual(before)
     })
 
@@ -257,7 +260,7 @@ describe('labs and boards', () => {
     ])('refuses %s with 400 and writes nothing', async (_name, body, message) => {
       const lab = await newLab()
       const before = dbCounts(s.dataDir)
-      expectError(await api(s.url, 'POST', `/api/labs/${lab.id}/boards`, body, lab.tokens.facilitator), 400, message)
+      expectError(await api(s.url, 'POST', `/api/labs/${lab.id}/boards`, body, lab.tokens.facilitator), 400, message, 'input.invalid')
       expect(dbCounts(s.dataDir)).toEqual(before)
     })
 
@@ -296,8 +299,8 @@ describe('labs and boards', () => {
 
     it('refuses participants and viewers with 403, and no token with 401', async () => {
       const lab = await newLab()
-      expectError(await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { title: 'x' }, lab.tokens.participant), 403)
-      expectError(await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { title: 'x' }, lab.tokens.viewer), 403)
+      expectError(await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { title: 'x' }, lab.tokens.participant), 403, null, 'role.facilitatorOnly')
+      expectError(await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { title: 'x' }, lab.tokens.viewer), 403, null, 'role.facilitatorOnly')
       expectError(await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { title: 'x' }), 401)
       const read = await api<LabView>(s.url, 'GET', `/api/labs/${lab.id}`, undefined, lab.tokens.viewer)
       expect(read.body.lab.title).toBe('Labo')
@@ -347,32 +350,37 @@ describe('labs and boards', () => {
   })
 
   describe('GET /api/boards/:boardId', () => {
-    it('answers the board, its lab and the role, and sets an HttpOnly cookie for images', async () => {
+    it('answers the board, its lab and the role, and sets an HttpOnly cookie for its images holding a grant, never the token', async () => {
       const { lab, board } = await createLabAndBoard(s.url)
       for (const role of ['facilitator', 'participant', 'viewer'] as const) {
         const res = await request(s.url, 'GET', `/api/boards/${board.id}`, { headers: { authorization: `Bearer ${lab.tokens[role]}` } })
         expect(res.status).toBe(200)
         expect(res.body as BoardView).toEqual({ board, lab: { id: lab.id, title: lab.title }, role })
-        const cookie = res.headers.get('set-cookie')!
-        const [pair, ...attributes] = cookie.split(/;\s*/)
-        expect(pair).toBe(`fabrique_lab_${lab.id}=${lab.tokens[role]}`)
-        expect(attributes).toEqual(expect.arrayContaining(['Path=/api/boards', 'HttpOnly', 'SameSite=Strict']))
+        const [grant, legacy] = res.headers.getSetCookie()
+        const [pair, ...attributes] = grant!.split(/;\s*/)
+        const [name, value] = pair!.split('=')
+        expect(name).toBe(`fabrique_assets_${board.id}`)
+        for (const token of Object.values(lab.tokens)) expect(grant).not.toContain(token)
+        expect(value).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/)
+        expect(attributes).toEqual(expect.arrayContaining([`Path=/api/boards/${board.id}/assets`, 'HttpOnly', 'SameSite=Strict', `Max-Age=${30 * 24 * 3600}`]))
         expect(attributes).not.toContain('Secure')
+        // The cookie older servers set with the raw token is deleted.
+        expect(legacy).toMatch(new RegExp(`^fabrique_lab_${lab.id}=; Path=/api/boards; .*Max-Age=0`))
       }
       const behindProxy = await request(s.url, 'GET', `/api/boards/${board.id}`, { headers: { authorization: `Bearer ${lab.tokens.viewer}`, 'x-forwarded-proto': 'https' } })
-      expect(behindProxy.headers.get('set-cookie')).toMatch(/; Secure/)
+      expect(behindProxy.headers.getSetCookie()[0]).toMatch(/; Secure$/)
     })
 
     it('answers 401 without a token (and sets no cookie), 403 for a wrong token, 404 for an unknown board', async () => {
       const { board } = await createLabAndBoard(s.url)
       const other = await newLab()
       const none = await request(s.url, 'GET', `/api/boards/${board.id}`)
-      expectError(none, 401)
+      expectError(none, 401, null, 'token.missing')
       expect(none.headers.get('set-cookie')).toBeNull()
       const wrong = await request(s.url, 'GET', `/api/boards/${board.id}`, { headers: { authorization: `Bearer ${other.tokens.facilitator}` } })
-      expectError(wrong, 403)
+      expectError(wrong, 403, null, 'token.wrongLab')
       expect(wrong.headers.get('set-cookie')).toBeNull()
-      expectError(await api(s.url, 'GET', '/api/boards/nosuchboard12', undefined, other.tokens.facilitator), 404)
+      expectError(await api(s.url, 'GET', '/api/boards/nosuchboard12', undefined, other.tokens.facilitator), 404, null, 'board.notFound')
     })
   })
 })
@@ -400,11 +408,11 @@ describe('POST /api/labs/:labId/identities', () => {
     const { lab } = await createLabAndBoard(s.url)
     const other = await createLabAndBoard(s.url)
     const route = `/api/labs/${lab.id}/identities`
-    expectError(await api(s.url, 'POST', route, { name: 'A' }), 401)
-    expectError(await api(s.url, 'POST', route, { name: 'A' }, other.lab.tokens.facilitator), 403)
-    expectError(await api(s.url, 'POST', '/api/labs/nosuchlab0000/identities', { name: 'A' }, lab.tokens.participant), 404)
+    expectError(await api(s.url, 'POST', route, { name: 'A' }), 401, null, 'token.missing')
+    expectError(await api(s.url, 'POST', route, { name: 'A' }, other.lab.tokens.facilitator), 403, null, 'token.wrongLab')
+    expectError(await api(s.url, 'POST', '/api/labs/nosuchlab0000/identities', { name: 'A' }, lab.tokens.participant), 404, null, 'lab.notFound')
     for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(41) }, { name: 'a\u0007b' }, { name: 5 }, { name: 'A', color: 'red' }, { name: 'A', extra: 1 }, []]) {
-      expectError(await api(s.url, 'POST', route, body, lab.tokens.participant), 400)
+      expectError(await api(s.url, 'POST', route, body, lab.tokens.participant), 400, null, 'input.invalid')
     }
     const db = new Database(path.join(s.dataDir, 'fabrique.db'), { readonly: true })
     try {
@@ -453,30 +461,37 @@ describe('assets', () => {
     const { lab, board } = await createLabAndBoard(s.url)
     const other = await createLabAndBoard(s.url)
     const { body } = await upload(board.id, lab.tokens.facilitator, 'image/png', PNG)
-    expectError(await request(s.url, 'GET', body.src), 401)
-    expectError(await request(s.url, 'GET', body.src, { headers: { authorization: `Bearer ${other.lab.tokens.facilitator}` } }), 403)
-    // Another lab's cookie is not this lab's cookie; this lab's cookie with another lab's token is refused.
-    expectError(await request(s.url, 'GET', body.src, { headers: { cookie: await cookieFor(other.board.id, other.lab.tokens.facilitator) } }), 401)
-    expectError(await request(s.url, 'GET', body.src, { headers: { cookie: `fabrique_lab_${lab.id}=${other.lab.tokens.facilitator}` } }), 403)
+    expectError(await request(s.url, 'GET', body.src), 401, null, 'token.missing')
+    expectError(await request(s.url, 'GET', body.src, { headers: { authorization: `Bearer ${other.lab.tokens.facilitator}` } }), 403, null, 'token.wrongLab')
+    // Another board's cookie is not this board's cookie; this board's cookie holding another
+    // board's grant, a token or garbage is refused; the old lab-wide token cookie is not read.
+    const otherGrant = (await cookieFor(other.board.id, other.lab.tokens.facilitator)).split('=')[1]!
+    expectError(await request(s.url, 'GET', body.src, { headers: { cookie: await cookieFor(other.board.id, other.lab.tokens.facilitator) } }), 401, null, 'token.missing')
+    for (const forged of [otherGrant, lab.tokens.facilitator, 'garbage', `${otherGrant.split('.')[0]}.${'A'.repeat(43)}`]) {
+      expectError(await request(s.url, 'GET', body.src, { headers: { cookie: `fabrique_assets_${board.id}=${forged}` } }), 403, null, 'token.wrongLab')
+    }
+    expectError(await request(s.url, 'GET', body.src, { headers: { cookie: `fabrique_lab_${lab.id}=${lab.tokens.facilitator}` } }), 401, null, 'token.missing')
     const cookie = await cookieFor(board.id, lab.tokens.viewer)
-    expectError(await request(s.url, 'GET', `/api/boards/${board.id}/assets/nosuchasset1`, { headers: { cookie } }), 404)
-    // An image is reachable only through its own board.
+    expectError(await request(s.url, 'GET', `/api/boards/${board.id}/assets/nosuchasset1`, { headers: { cookie } }), 404, null, 'image.notFound')
+    // An image is reachable only through its own board (whose grant is its own).
     const sibling = await api<Board>(s.url, 'POST', `/api/labs/${lab.id}/boards`, { title: 'sœur' }, lab.tokens.facilitator)
-    expectError(await request(s.url, 'GET', `/api/boards/${sibling.body.id}/assets/${body.id}`, { headers: { cookie } }), 404)
+    const siblingCookie = await cookieFor(sibling.body.id, lab.tokens.viewer)
+    expectError(await request(s.url, 'GET', `/api/boards/${sibling.body.id}/assets/${body.id}`, { headers: { cookie: siblingCookie } }), 404, null, 'image.notFound')
+    expectError(await request(s.url, 'GET', `/api/boards/${sibling.body.id}/assets/${body.id}`, { headers: { cookie: cookie.replace(board.id, sibling.body.id) } }), 403, null, 'token.wrongLab')
   })
 
   it.each([
-    ['a viewer', 'viewer', 'image/png', () => PNG, 403],
-    ['a non-image type', 'participant', 'text/plain', () => PNG, 415],
-    ['no content type', 'participant', '', () => PNG, 415],
-    ['JPEG bytes sent as PNG', 'participant', 'image/png', () => JPEG_START, 415],
-    ['text sent as PNG', 'participant', 'image/png', () => Buffer.from('<script>alert(1)</script>'), 415],
-    ['an empty body', 'participant', 'image/png', () => Buffer.alloc(0), 400],
-    ['an image over MAX_ASSET_BYTES', 'participant', 'image/png', () => Buffer.concat([PNG, Buffer.alloc(MAX)]), 413],
-  ] as const)('refuses %s, storing nothing', async (_name, role, type, body, status) => {
+    ['a viewer', 'viewer', 'image/png', () => PNG, 403, 'role.viewerReadOnly'],
+    ['a non-image type', 'participant', 'text/plain', () => PNG, 415, 'image.type'],
+    ['no content type', 'participant', '', () => PNG, 415, 'image.type'],
+    ['JPEG bytes sent as PNG', 'participant', 'image/png', () => JPEG_START, 415, 'image.type'],
+    ['text sent as PNG', 'participant', 'image/png', () => Buffer.from('<script>alert(1)</script>'), 415, 'image.type'],
+    ['an empty body', 'participant', 'image/png', () => Buffer.alloc(0), 400, 'input.invalid'],
+    ['an image over MAX_ASSET_BYTES', 'participant', 'image/png', () => Buffer.concat([PNG, Buffer.alloc(MAX)]), 413, 'body.tooLarge'],
+  ] as const)('refuses %s, storing nothing', async (_name, role, type, body, status, code) => {
     const { lab, board } = await createLabAndBoard(s.url)
     const before = dbCounts(s.dataDir)
-    expectError(await upload(board.id, lab.tokens[role], type, body()), status)
+    expectError(await upload(board.id, lab.tokens[role], type, body()), status, null, code)
     expect(dbCounts(s.dataDir).assets).toBe(before.assets)
   })
 
@@ -530,13 +545,13 @@ describe('the rest of the HTTP surface', () => {
   it('answers JSON errors: 404 for unknown API routes, 405 for wrong methods, 400 for malformed URL encoding', async () => {
     const s = await server()
     const { lab } = await createLabAndBoard(s.url)
-    for (const p of ['/api/nope', '/api/labs/x/y/z', '/api/', '/api/boards']) expectError(await request(s.url, 'GET', p), 404)
-    expectError(await request(s.url, 'DELETE', `/api/labs/${lab.id}`), 405)
-    expectError(await request(s.url, 'GET', '/api/labs'), 405)
-    expectError(await request(s.url, 'PUT', '/healthz'), 405)
-    expectError(await request(s.url, 'POST', '/index.html'), 405)
-    expectError(await request(s.url, 'GET', '/api/labs/%E0%A4%A', { headers: { authorization: `Bearer ${lab.tokens.facilitator}` } }), 400, /malformed/)
-    expectError(await request(s.url, 'GET', '/api/boards/%ZZ/assets/x'), 400)
+    for (const p of ['/api/nope', '/api/labs/x/y/z', '/api/', '/api/boards']) expectError(await request(s.url, 'GET', p), 404, null, 'endpoint.notFound')
+    expectError(await request(s.url, 'DELETE', `/api/labs/${lab.id}`), 405, null, 'method.notAllowed')
+    expectError(await request(s.url, 'GET', '/api/labs'), 405, null, 'method.notAllowed')
+    expectError(await request(s.url, 'PUT', '/healthz'), 405, null, 'method.notAllowed')
+    expectError(await request(s.url, 'POST', '/index.html'), 405, null, 'method.notAllowed')
+    expectError(await request(s.url, 'GET', '/api/labs/%E0%A4%A', { headers: { authorization: `Bearer ${lab.tokens.facilitator}` } }), 400, /malformed/, 'input.invalid')
+    expectError(await request(s.url, 'GET', '/api/boards/%ZZ/assets/x'), 400, null, 'input.invalid')
   })
 
   it('keeps labs, boards, their content and tokens across a restart on the same data directory', async () => {
@@ -581,8 +596,8 @@ describe('logs', () => {
       await api(url, 'GET', `/api/labs/${lab.id}?token=${wrong}`)
       await api(url, 'GET', `/api/labs/${lab.id}`, undefined, other.lab.tokens.facilitator)
       const asset = await request(url, 'POST', `/api/boards/${board.id}/assets`, { headers: { 'content-type': 'image/png', authorization: `Bearer ${lab.tokens.participant}` }, body: PNG })
-      await request(url, 'GET', asset.body.src, { headers: { cookie: `fabrique_lab_${lab.id}=${lab.tokens.viewer}` } })
-      await request(url, 'GET', asset.body.src, { headers: { cookie: `fabrique_lab_${lab.id}=${wrong}` } })
+      await request(url, 'GET', asset.body.src, { headers: { cookie: `fabrique_assets_${board.id}=${lab.tokens.viewer}` } })
+      await request(url, 'GET', asset.body.src, { headers: { cookie: `fabrique_assets_${board.id}=${wrong}` } })
       await request(url, 'GET', `/api/labs/%E0%A4%A?token=${wrong}`)
       // Sync: writers, a viewer whose writes are refused, refused upgrades, a malformed message.
       const writer = connect(wsUrl, board.id, lab.tokens.participant)

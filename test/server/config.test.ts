@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       assetGraceMs: 24 * 3_600_000,
       logRepeatsPerMinute: 10,
+      syncTicketTtlMs: 60_000,
     })
   })
 
@@ -77,6 +78,7 @@ describe('loadConfig', () => {
         TRUST_PROXY: '1',
         ASSET_GRACE_HOURS: '2',
         LOG_REPEATS_PER_MINUTE: '5',
+        SYNC_TICKET_TTL_MS: '250',
       },
       cwd,
     )
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
       trustProxy: true,
       assetGraceMs: 2 * 3_600_000,
       logRepeatsPerMinute: 5,
+      syncTicketTtlMs: 250,
     })
   })
 
