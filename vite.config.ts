@@ -10,6 +10,9 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
+    // Every asset a file of its own: tldraw fetches its translations by URL, and the
+    // Content-Security-Policy lets pages fetch only from Fabrique's origin (no data: URLs).
+    assetsInlineLimit: 0,
   },
   server: {
     port: 5173,

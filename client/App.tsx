@@ -5,14 +5,14 @@ import { NotFoundPage } from './pages/NotFoundPage'
 import { useRoute } from './router'
 
 export function App() {
-  const route = useRoute()
+  const { route, visit } = useRoute()
   switch (route.page) {
     case 'home':
       return <HomePage />
     case 'lab':
-      return <LabPage key={route.labId} labId={route.labId} />
+      return <LabPage key={`${route.labId}:${visit}`} labId={route.labId} />
     case 'board':
-      return <BoardPage key={route.boardId} boardId={route.boardId} />
+      return <BoardPage key={`${route.boardId}:${visit}`} boardId={route.boardId} />
     case 'not-found':
       return <NotFoundPage />
   }

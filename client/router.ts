@@ -18,13 +18,24 @@ export function navigate(to: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'))
 }
 
-/** The current route; re-renders on navigation. */
-export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname))
+/**
+ * The current route; re-renders on navigation. `visit` changes when a new access key arrives
+ * in the same tab (a correct link pasted over a wrong one changes only the `#t=` fragment, which
+ * reloads nothing): pages keyed by it start again with the new key.
+ */
+export function useRoute(): { route: Route; visit: number } {
+  const [state, setState] = useState(() => ({ route: parseRoute(location.pathname), visit: 0 }))
   useEffect(() => {
-    const onPop = () => setRoute(parseRoute(location.pathname))
+    const onPop = () => setState((s) => ({ route: parseRoute(location.pathname), visit: s.visit }))
+    const onHash = () => {
+      if (new URLSearchParams(location.hash.replace(/^#/, '')).get('t')) setState((s) => ({ route: parseRoute(location.pathname), visit: s.visit + 1 }))
+    }
     window.addEventListener('popstate', onPop)
-    return () => window.removeEventListener('popstate', onPop)
+    window.addEventListener('hashchange', onHash)
+    return () => {
+      window.removeEventListener('popstate', onPop)
+      window.removeEventListener('hashchange', onHash)
+    }
   }, [])
-  return route
+  return state
 }

@@ -17,6 +17,20 @@ export function rememberBoardLab(boardId: string, labId: string): void {
   localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...boardLabs(), [boardId]: labId }))
 }
 
+/** Boards of a lab opened on this device. */
+export function boardsOfLab(labId: string): string[] {
+  return Object.entries(boardLabs())
+    .filter(([, lab]) => lab === labId)
+    .map(([board]) => board)
+}
+
+/** Forgets which lab these boards belong to. */
+export function forgetBoardLabs(boardIds: string[]): void {
+  const next = boardLabs()
+  for (const id of boardIds) delete next[id]
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(next))
+}
+
 /** The secret to open a board with: from the link, or from the lab remembered on this device. */
 export function tokenForBoard(boardId: string): string | null {
   const fromLink = readFragmentToken()

@@ -27,6 +27,12 @@ export function saveLabIdentity(labId: string, identity: IssuedIdentity): void {
   localStorage.setItem(LAST_NAME_KEY, identity.name)
 }
 
+export function forgetLabIdentity(labId: string): void {
+  const all = readAll()
+  delete all[labId]
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(all))
+}
+
 export function lastUsedName(): string {
   return localStorage.getItem(LAST_NAME_KEY) ?? ''
 }

@@ -2,25 +2,28 @@ import type { IssuedIdentity } from '../../shared/identity'
 import type { Board, BoardView, CreatedLab, Lab, LabView } from '../../shared/lab'
 import type { Lang } from '../../shared/lang'
 import type { Phase } from '../../shared/phases'
+import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 
-/** An API answer other than 2xx, with the server's reason. */
+/** An API answer other than 2xx, with the server's reason (English) and its code (for the UI's own words). */
 export class ApiError extends Error {
   override name = 'ApiError'
   constructor(
     readonly status: number,
     message: string,
+    readonly code: string | null = null,
   ) {
     super(message)
   }
 }
 
-async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: {
       ...(body !== undefined && { 'content-type': 'application/json' }),
       ...(token && { authorization: `Bearer ${token}` }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
@@ -32,7 +35,10 @@ async function request<T>(method: string, path: string, token: string | null, bo
   } catch {
     // not JSON: keep the status as the message
   }
-  if (!res.ok) throw new ApiError(res.status, (parsed as { error?: string } | null)?.error ?? `HTTP ${res.status}`)
+  if (!res.ok) {
+    const answer = parsed as { error?: unknown; code?: unknown } | null
+    throw new ApiError(res.status, typeof answer?.error === 'string' ? answer.error : `HTTP ${res.status}`, typeof answer?.code === 'string' ? answer.code : null)
+  }
   return parsed as T
 }
 
@@ -52,6 +58,12 @@ export const api = {
   createBoard: (labId: string, token: string, input: { title: string; phase?: Phase; template?: string; lang?: Lang }) =>
     request<Board>('POST', `/api/labs/${encodeURIComponent(labId)}/boards`, token, input),
   getBoard: (boardId: string, token: string) => request<BoardView>('GET', `/api/boards/${encodeURIComponent(boardId)}`, token),
+  /** A single-use ticket for the next sync connection (the secret stays in headers). */
+  createTicket: (boardId: string, token: string, identityCredential: string | null) =>
+    request<{ ticket: string; expiresInMs: number }>('POST', `/api/boards/${encodeURIComponent(boardId)}/tickets`, token, {}, identityCredential ? { 'x-fabrique-identity': identityCredential } : {}),
+  /** A new secret for a role: links with the old one stop working at once. */
+  rotateToken: (labId: string, token: string, role: Role) =>
+    request<{ role: Role; token: string }>('POST', `/api/labs/${encodeURIComponent(labId)}/tokens/${role}/rotate`, token, {}),
   createIdentity: (labId: string, token: string, input: { name: string; color?: string }) =>
     request<IssuedIdentity>('POST', `/api/labs/${encodeURIComponent(labId)}/identities`, token, input),
 }

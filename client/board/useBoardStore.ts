@@ -19,11 +19,15 @@ import type { PersonOnBoard, ServerEvent } from '../../shared/commands'
 import { identityCredential, type IssuedIdentity } from '../../shared/identity'
 import { AuthMessageType, CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol'
 import type { Role } from '../../shared/roles'
+import { getRecordsMap } from '../../shared/boardDoc'
+import { api } from '../api/apiClient'
+import { keepBoardOnDevice, pendingChanges } from '../offline/boardCache'
 import { createAssetStore } from './assetStore'
 import { guardWithRules } from './authorityGuard'
 import { BoardChannel } from './BoardChannel'
 import { bindDocToStore } from './bindDocToStore'
 import { bindPresence } from './bindPresence'
+import { ticketWebSocket } from './ticketSocket'
 
 /** What the participant sees of the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'offline'
@@ -57,6 +61,10 @@ export interface BoardStoreState {
   full: boolean
   /** The last change of this person's the rules refused. */
   refusal: Refusal | null
+  /** Changes made here that have not reached the server yet (offline, or before a reload). */
+  pending: number
+  /** The secret this page opened the board with was replaced by a facilitator. */
+  revoked: boolean
 }
 
 function syncUrl(): string {
@@ -84,6 +92,8 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     removed: false,
     full: false,
     refusal: null,
+    pending: pendingChanges.get(boardId),
+    revoked: false,
   })
   const credential = identityCredential(identity)
   const identityId = identity.id
@@ -111,7 +121,11 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
       collaboration: { status: $status, mode: $mode },
     })
     const stopModeState = react('board mode state', () => update({ readOnly: $mode.get() === 'readonly', editingMode: $editingMode.get() }))
-    const provider = new WebsocketProvider(syncUrl(), boardId, doc, { params: { token, identity: credential }, disableBc: true })
+    // Kept on this device: the board opens from here at once, with or without network.
+    const kept = keepBoardOnDevice(boardId, doc)
+    // The secret and the identity go in the headers of a ticket request, never in the sync URL.
+    const WebSocketPolyfill = ticketWebSocket(() => api.createTicket(boardId, token, credential).then((answer) => answer.ticket))
+    const provider = new WebsocketProvider(syncUrl(), boardId, doc, { disableBc: true, WebSocketPolyfill, maxBackoffTime: 5000 })
     // The server announces read-only sessions with an auth "permission denied: read-only".
     provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
       if (decoding.readVarUint(decoder) !== AuthMessageType.permissionDenied) return
@@ -126,6 +140,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     update({ channel })
     const onClosed = (event: { code: number }) => {
       if (event.code === CloseCode.removed) update({ removed: true })
+      else if (event.code === CloseCode.secretRotated) update({ revoked: true })
       else if (event.code === CloseCode.boardFull) {
         // What is on screen stays readable; reconnecting would resend the refused edit.
         $serverReadOnly.set(true)
@@ -143,19 +158,25 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     session.observe(readSession)
 
     let cleanupBinding: (() => void) | null = null
-    let everSynced = false
+    let bound = false
+    let triedOnce = false
     const setConnectionStatus = (connectionStatus: 'online' | 'offline') =>
       setState((s) => (s.storeWithStatus.status === 'synced-remote' ? { ...s, storeWithStatus: { status: 'synced-remote', store, connectionStatus } } : s))
 
-    const onSync = (synced: boolean) => {
-      if (!synced) return
-      $status.set('online')
-      update({ connection: 'live' })
-      if (everSynced) {
-        setConnectionStatus('online')
-        return
-      }
-      everSynced = true
+    // Counting this person's changes until the server has them (kept across reloads).
+    let pending = pendingChanges.get(boardId)
+    const onDocUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin === provider || origin === kept || provider.synced) return
+      pending += 1
+      pendingChanges.set(boardId, pending)
+      update({ pending })
+    }
+    doc.on('update', onDocUpdate)
+
+    /** Shows the board: once the server synced it, or at once from the copy kept on this device. */
+    const bind = (online: boolean) => {
+      if (bound) return
+      bound = true
       readSession()
       const binding = bindDocToStore({
         store,
@@ -175,20 +196,45 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
         binding.unbind()
         unbindPresence()
       }
-      update({ storeWithStatus: { status: 'synced-remote', connectionStatus: 'online', store }, doc })
+      update({ storeWithStatus: { status: 'synced-remote', connectionStatus: online ? 'online' : 'offline', store }, doc })
     }
+    const onSync = (synced: boolean) => {
+      if (!synced) return
+      $status.set('online')
+      pending = 0
+      pendingChanges.set(boardId, 0)
+      update({ connection: 'live', pending: 0 })
+      if (bound) setConnectionStatus('online')
+      else bind(true)
+    }
+    const onKeptLoaded = () => {
+      // A board visited before: open it now; the server's sync merges in whatever is newer.
+      if (getRecordsMap(doc).size === 0 || provider.synced) return
+      bind(false)
+      if (triedOnce || !navigator.onLine) update({ connection: 'offline' })
+    }
+    void kept.whenSynced.then(onKeptLoaded)
     const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
       if (status === 'connected') return // "live" once synced
+      if (status === 'disconnected') triedOnce = true
       $status.set('offline')
-      update({ connection: everSynced ? 'offline' : 'connecting' })
+      update({ connection: bound && (triedOnce || !navigator.onLine) ? 'offline' : 'connecting' })
       setConnectionStatus('offline')
+    }
+    const onConnectionFailed = () => {
+      triedOnce = true
+      if (bound && !provider.synced) update({ connection: 'offline' })
     }
     provider.on('sync', onSync)
     provider.on('status', onStatus)
+    provider.on('connection-close', onConnectionFailed)
 
     return () => {
       provider.off('sync', onSync)
       provider.off('status', onStatus)
+      provider.off('connection-close', onConnectionFailed)
+      doc.off('update', onDocUpdate)
+      void kept.destroy()
       provider.off('closed', onClosed)
       session.unobserve(readSession)
       stopMode()

@@ -1,12 +1,12 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useI18n } from '../i18n/I18nProvider'
-import { QrCode } from './QrCode'
+import { QrFullScreen } from './QrFullScreen'
 
-/** A link shown in full with a copy button and, on demand, a QR code to project. */
-export function CopyLink({ label, url, testId }: { label: string; url: string; testId?: string }) {
+/** A link shown in full with a copy button, a full-screen QR code to project, and extra actions. */
+export function CopyLink({ label, url, testId, qrTitle, children }: { label: string; url: string; testId?: string; qrTitle?: string; children?: ReactNode }) {
   const { t } = useI18n()
   const [copied, setCopied] = useState(false)
-  const [showQr, setShowQr] = useState(false)
+  const [projecting, setProjecting] = useState(false)
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url)
@@ -30,15 +30,12 @@ export function CopyLink({ label, url, testId }: { label: string; url: string; t
         <button type="button" className="fab-button" onClick={copy}>
           {copied ? t('lab.share.copied') : t('lab.share.copy')}
         </button>
-        <button type="button" className="fab-button" onClick={() => setShowQr((v) => !v)} aria-expanded={showQr}>
-          {t('lab.share.qr')}
+        <button type="button" className="fab-button" onClick={() => setProjecting(true)} data-testid={testId && `${testId}-project`}>
+          {t('invite.project')}
         </button>
+        {children}
       </span>
-      {showQr && (
-        <div className="fab-copy-link__qr">
-          <QrCode text={url} label={`${t('lab.share.qr')} — ${label}`} />
-        </div>
-      )}
+      {projecting && <QrFullScreen url={url} title={qrTitle ?? label} onClose={() => setProjecting(false)} />}
     </div>
   )
 }

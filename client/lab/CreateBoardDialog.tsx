@@ -23,7 +23,7 @@ export interface CreateBoardDialogProps {
 
 /** Title, phase and template of a new board. */
 export function CreateBoardDialog({ labId, token, initialPhase, initialTemplate, highlight, onCreated, onClose }: CreateBoardDialogProps) {
-  const { t, pick, lang } = useI18n()
+  const { t, pick, lang, explain } = useI18n()
   const [template, setTemplate] = useState<string | null>(initialTemplate)
   const defaultTitle = (id: string | null) => (id ? pick(getTemplate(id)!.title) : '')
   const [title, setTitle] = useState(defaultTitle(initialTemplate))
@@ -48,7 +48,7 @@ export function CreateBoardDialog({ labId, token, initialPhase, initialTemplate,
       const board = await api.createBoard(labId, token, { title: title.trim(), phase, lang, ...(template && { template }) })
       onCreated(board)
     } catch (err) {
-      setError((err as Error).message)
+      setError(explain(err))
       setBusy(false)
     }
   }

@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/I18nProvider'
 
 /** A facilitator edits the lab's title, problem, territory, start date and current phase. */
 export function LabDetailsForm({ lab, onSave, onDone }: { lab: Lab; onSave: (patch: UpdateLabInput) => Promise<unknown>; onDone: () => void }) {
-  const { t } = useI18n()
+  const { t, explain } = useI18n()
   const [title, setTitle] = useState(lab.title)
   const [theme, setTheme] = useState(lab.theme)
   const [territory, setTerritory] = useState(lab.territory)
@@ -26,7 +26,7 @@ export function LabDetailsForm({ lab, onSave, onDone }: { lab: Lab; onSave: (pat
       await onSave({ title, theme, territory, startDate: startDate || null, phase })
       onDone()
     } catch (err) {
-      setError((err as Error).message)
+      setError(explain(err))
     } finally {
       setBusy(false)
     }

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/I18nProvider'
 
 /** Where the lab stands, readable in ten seconds: problem, territory, phase, progress. */
 export function LabSummary({ lab, role, onEdit }: { lab: Lab; role: Role; onEdit?: () => void }) {
-  const { t, pick, lang } = useI18n()
+  const { t, plural, pick, lang } = useI18n()
   const done = ACTIVITIES.filter((a) => lab.activities[a.id] === 'done').length
   const started = lab.startDate ? new Date(lab.startDate + 'T00:00:00').toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric' }) : null
   return (
@@ -31,7 +31,7 @@ export function LabSummary({ lab, role, onEdit }: { lab: Lab; role: Role; onEdit
         </div>
         <div>
           <dt>{t('lab.activities')}</dt>
-          <dd data-testid="lab-progress">{t('lab.progress', { done, total: ACTIVITIES.length })}</dd>
+          <dd data-testid="lab-progress">{plural('lab.progress', done, { done, total: ACTIVITIES.length })}</dd>
         </div>
         {lab.territory && (
           <div>

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n/I18nProvider'
 
 /** The lab's member organisations by family; facilitators add and remove them. */
 export function MembersPanel({ members, canEdit, onChange }: { members: LabMember[]; canEdit: boolean; onChange: (members: LabMember[]) => Promise<unknown> }) {
-  const { t } = useI18n()
+  const { t, explain } = useI18n()
   const [name, setName] = useState('')
   const [family, setFamily] = useState<MemberFamily>('public')
   const [error, setError] = useState<string | null>(null)
@@ -19,7 +19,7 @@ export function MembersPanel({ members, canEdit, onChange }: { members: LabMembe
       await onChange(next)
       return true
     } catch (err) {
-      setError((err as Error).message)
+      setError(explain(err))
       return false
     } finally {
       setBusy(false)

@@ -8,7 +8,7 @@ import { api } from '../api/apiClient'
 /** A lab as seen with `token`: loads it, reloads it, and applies a facilitator's edits. */
 export function useLab(labId: string, token: string | null) {
   const [view, setView] = useState<LabView | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
 
   const reload = useCallback(async () => {
     if (!token) return
@@ -19,7 +19,7 @@ export function useLab(labId: string, token: string | null) {
       clearFragment()
       setView(next)
     } catch (err) {
-      setError((err as Error).message)
+      setError(err)
     }
   }, [labId, token])
 

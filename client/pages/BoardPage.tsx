@@ -11,6 +11,7 @@ import { loadClientConfig } from '../api/useClientConfig'
 import { BoardCanvas } from '../board/BoardCanvas'
 import { NamePrompt } from '../board/NamePrompt'
 import { ErrorPanel } from '../components/ErrorPanel'
+import { isNetworkFailure, keepBoardView, keepClientConfig, keptBoardView, keptClientConfig } from '../offline/keptViews'
 import { useI18n } from '../i18n/I18nProvider'
 
 function toTLUser(identity: IssuedIdentity): TLUser {
@@ -19,7 +20,7 @@ function toTLUser(identity: IssuedIdentity): TLUser {
 
 /** `/board/:boardId`: asks a name on the first visit to the lab (the server issues an identity), then opens the live canvas. */
 export function BoardPage({ boardId }: { boardId: string }) {
-  const { t } = useI18n()
+  const { t, explain } = useI18n()
   const [token] = useState(() => tokenForBoard(boardId))
   const [view, setView] = useState<BoardView | null>(null)
   const [config, setConfig] = useState<ClientConfig | null>(null)
@@ -30,7 +31,24 @@ export function BoardPage({ boardId }: { boardId: string }) {
   useEffect(() => {
     if (!token) return
     let cancelled = false
-    Promise.all([api.getBoard(boardId, token), loadClientConfig()]).then(
+    // Offline, a board visited before opens from what this device kept of it.
+    const viewOrKept = api.getBoard(boardId, token).then(
+      (v) => (keepBoardView(v), v),
+      (err: unknown) => {
+        const kept = keptBoardView(boardId)
+        if (kept && isNetworkFailure(err)) return kept
+        throw err
+      },
+    )
+    const configOrKept = loadClientConfig().then(
+      (c) => (keepClientConfig(c), c),
+      (err: unknown) => {
+        const kept = keptClientConfig()
+        if (kept && isNetworkFailure(err)) return kept
+        throw err
+      },
+    )
+    Promise.all([viewOrKept, configOrKept]).then(
       ([nextView, nextConfig]) => {
         if (cancelled) return
         rememberLab({ id: nextView.lab.id, title: nextView.lab.title, role: nextView.role, token })
@@ -44,7 +62,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
         setView(nextView)
         setConfig(nextConfig)
       },
-      (err: Error) => !cancelled && setError(err.message),
+      (err: unknown) => !cancelled && setError(isNetworkFailure(err) ? t('error.offlineNeverOpened') : explain(err)),
     )
     return () => {
       cancelled = true
@@ -63,12 +81,12 @@ export function BoardPage({ boardId }: { boardId: string }) {
     try {
       changeIdentity(await api.createIdentity(view.lab.id, token, { name }))
     } catch (err) {
-      setError((err as Error).message)
+      setError(explain(err))
     }
   }
 
-  if (!token) return <div className="fab-center"><ErrorPanel message={t('error.noToken')} /></div>
-  if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} /></div>
+  if (!token) return <div className="fab-center"><ErrorPanel message={t('error.noToken')} home /></div>
+  if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} home /></div>
   if (!view || !config) return <div className="fab-center fab-muted">{t('loading')}</div>
   if (!identity) return <NamePrompt initial={lastUsedName()} onSubmit={(name) => void join(name)} />
   return (

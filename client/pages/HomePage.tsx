@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { forgetLab, listRememberedLabs, rememberLab } from '../access/rememberedLabs'
+import { listRememberedLabs, rememberLab } from '../access/rememberedLabs'
+import { forgetLabOnDevice } from '../offline/forgetOnDevice'
 import { linkWithToken } from '../access/fragmentToken'
 import { api } from '../api/apiClient'
 import { useClientConfig } from '../api/useClientConfig'
@@ -10,7 +11,7 @@ import { navigate } from '../router'
 
 /** `/`: create a lab; labs opened before on this device. */
 export function HomePage() {
-  const { t } = useI18n()
+  const { t, explain } = useI18n()
   const config = useClientConfig()
   const [title, setTitle] = useState('')
   const [adminSecret, setAdminSecret] = useState('')
@@ -28,7 +29,7 @@ export function HomePage() {
       rememberLab({ id: lab.id, title: lab.title, role: 'facilitator', token: lab.tokens.facilitator, tokens: lab.tokens })
       navigate(`/lab/${lab.id}`)
     } catch (err) {
-      setError((err as Error).message)
+      setError(explain(err))
       setBusy(false)
     }
   }
@@ -75,9 +76,10 @@ export function HomePage() {
                   <button
                     type="button"
                     className="fab-link-button"
+                    data-testid={`forget-${lab.id}`}
                     onClick={() => {
-                      forgetLab(lab.id)
-                      setLabs(listRememberedLabs())
+                      if (!window.confirm(t('home.forget.confirm', { title: lab.title }))) return
+                      void forgetLabOnDevice(lab.id).then(() => setLabs(listRememberedLabs()))
                     }}
                   >
                     {t('home.remembered.forget')}

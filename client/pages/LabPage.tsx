@@ -4,7 +4,7 @@ import type { Phase } from '../../shared/phases'
 import { templatesForActivity } from '../../shared/templates'
 import { tokenForLab } from '../access/boardAccess'
 import { linkWithToken } from '../access/fragmentToken'
-import { getRememberedLab } from '../access/rememberedLabs'
+import { rememberLab } from '../access/rememberedLabs'
 import { useClientConfig } from '../api/useClientConfig'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
@@ -26,7 +26,7 @@ interface CreateRequest {
 
 /** `/lab/:labId`: where the lab stands, its journey through the four phases, its boards. */
 export function LabPage({ labId }: { labId: string }) {
-  const { t } = useI18n()
+  const { t, explain } = useI18n()
   const [token] = useState(() => tokenForLab(labId))
   const { view, error, reload, update } = useLab(labId, token)
   const config = useClientConfig()
@@ -34,8 +34,8 @@ export function LabPage({ labId }: { labId: string }) {
   const [creating, setCreating] = useState<CreateRequest | null>(null)
   const [actionError, setActionError] = useState<string | null>(null)
 
-  if (!token) return <Shell><ErrorPanel message={t('error.noToken')} /></Shell>
-  if (error) return <Shell><ErrorPanel message={error} onRetry={reload} /></Shell>
+  if (!token) return <Shell><ErrorPanel message={t('error.noToken')} home /></Shell>
+  if (error) return <Shell><ErrorPanel message={explain(error)} onRetry={reload} home /></Shell>
   if (!view) return <Shell><p className="fab-muted">{t('loading')}</p></Shell>
 
   const { lab, boards, role } = view
@@ -43,7 +43,7 @@ export function LabPage({ labId }: { labId: string }) {
   const boardHref = (board: Board) => linkWithToken(`/board/${board.id}`, token)
   const attempt = (promise: Promise<unknown>) => {
     setActionError(null)
-    promise.catch((err: Error) => setActionError(err.message))
+    promise.catch((err: unknown) => setActionError(explain(err)))
   }
 
   return (
@@ -76,7 +76,21 @@ export function LabPage({ labId }: { labId: string }) {
         />
       </section>
       <MembersPanel members={lab.members} canEdit={canEdit} onChange={(members) => update({ members })} />
-      {canEdit && <InvitePanel labId={lab.id} tokens={getRememberedLab(lab.id)?.tokens} origin={config?.publicUrl ?? location.origin} />}
+      {canEdit && (
+        <InvitePanel
+          labId={lab.id}
+          labTitle={lab.title}
+          token={token}
+          invitations={view.invitations}
+          origin={config?.publicUrl ?? location.origin}
+          onRotated={(rotated, next) => {
+            if (rotated !== 'facilitator') return void reload()
+            // This device keeps the new facilitator secret; the page starts again with it.
+            rememberLab({ id: lab.id, title: lab.title, role: 'facilitator', token: next })
+            location.replace(`/lab/${lab.id}`)
+          }}
+        />
+      )}
       {creating && (
         <CreateBoardDialog
           labId={lab.id}
