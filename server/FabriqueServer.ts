@@ -29,6 +29,9 @@ import { createBoardSeeder } from './rooms/BoardSeeder'
 import { RoomManager } from './rooms/RoomManager'
 import { SyncEndpoint } from './sync/SyncEndpoint'
 
+/** `POST /api/boards/<id>/tickets`: not counted as an API write (see handleRequest). */
+const SYNC_TICKET_PATH = /^\/api\/boards\/[^/]+\/tickets$/
+
 export interface FabriqueServerOptions {
   config: Config
   logger: Logger
@@ -134,7 +137,9 @@ export class FabriqueServer {
       const method = req.method ?? 'GET'
       if (method !== 'GET' && method !== 'HEAD') {
         if (!isAllowedOrigin(req, this.options.config.publicUrl)) throw new HttpError(403, 'origin.refused', 'cross-site request refused')
-        const wait = this.apiWrites.take(clientAddress(req, this.options.config.trustProxy))
+        // A sync ticket is spent by every (re)connection, which the upgrade's own per-address
+        // limit already bounds: a workshop behind one Wi-Fi router must not run out of API writes.
+        const wait = SYNC_TICKET_PATH.test(url.pathname) ? 0 : this.apiWrites.take(clientAddress(req, this.options.config.trustProxy))
         if (wait > 0) {
           throw new HttpError(429, 'rate.limited', `too many requests from this address: retry in ${Math.ceil(wait / 1000)} s`, { 'retry-after': String(Math.ceil(wait / 1000)) })
         }

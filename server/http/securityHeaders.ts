@@ -23,7 +23,8 @@ export function contentSecurityPolicy(req: IncomingMessage, publicUrl: string | 
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self' data:",
-    `connect-src 'self'${host ? ` ws://${host} wss://${host}` : ''}`,
+    // blob: and data: too: tldraw reads pasted and exported images back with fetch (nothing can leave through them).
+    `connect-src 'self' blob: data:${host ? ` ws://${host} wss://${host}` : ''}`,
     "media-src 'self' blob: data:",
     "worker-src 'self' blob:",
     "manifest-src 'self'",

@@ -31,7 +31,7 @@ async function server(env: Record<string, string> = {}): Promise<TestServer> {
 
 const expectedCsp = (host: string) =>
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; " +
-  `connect-src 'self' ws://${host} wss://${host}; media-src 'self' blob: data:; worker-src 'self' blob:; manifest-src 'self'; ` +
+  `connect-src 'self' blob: data: ws://${host} wss://${host}; media-src 'self' blob: data:; worker-src 'self' blob:; manifest-src 'self'; ` +
   "frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 function expectSecurityHeaders(headers: Headers, host: string): void {
@@ -120,10 +120,10 @@ describe('security headers', () => {
     expectSecurityHeaders((await fetch(`${s.url}/`)).headers, 'fabrique.example.org')
     const plain = await server()
     const headers = await getWithHost(plain.port, '/', 'evil.example; script-src *')
-    expect(headers['content-security-policy']).toContain("connect-src 'self'; ")
+    expect(headers['content-security-policy']).toContain("connect-src 'self' blob: data:; ")
     expect(headers['content-security-policy']).not.toContain('evil')
     expect(headers['x-frame-options']).toBe('DENY')
-    expect((await getWithHost(plain.port, '/', 'atelier.local:3000'))['content-security-policy']).toContain('connect-src \'self\' ws://atelier.local:3000 wss://atelier.local:3000;')
+    expect((await getWithHost(plain.port, '/', 'atelier.local:3000'))['content-security-policy']).toContain('connect-src \'self\' blob: data: ws://atelier.local:3000 wss://atelier.local:3000;')
   })
 
   it('images keep their own, stricter policy (an SVG opened alone runs nothing)', async () => {
