@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useCallback, useRef, useState } from 'react'
-import { Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { atom, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { EditingMode } from '../../shared/boardSession'
 import type { IssuedIdentity } from '../../shared/identity'
@@ -11,6 +11,8 @@ import { PeoplePanel } from '../facilitation/PeoplePanel'
 import { useI18n } from '../i18n/I18nProvider'
 import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
 import { BoardBar, BoardBarContext } from './BoardBar'
+import { openBoardView } from './camera/navigation'
+import { ZoneNavigator } from './camera/ZoneNavigator'
 import { insertTemplate } from './insertTemplate'
 import { RefusalNotice } from './RefusalNotice'
 import { RemovedNotice } from './RemovedNotice'
@@ -21,7 +23,7 @@ import { useBoardStore } from './useBoardStore'
 const assetUrls = getAssetUrlsByImport()
 
 /** Stable across renders, as tldraw asks: the bar reads its state from context. */
-const components: TLComponents = { TopPanel: BoardBar }
+const components: TLComponents = { TopPanel: BoardBar, InFrontOfTheCanvas: ZoneNavigator }
 
 /**
  * Participants write inside the structure a facilitator prepared: tldraw's lock actions are
@@ -45,29 +47,6 @@ export interface BoardCanvasProps {
   onIdentityChange: (identity: IssuedIdentity) => void
   licenseKey: string | null
   labLink: string
-}
-
-/**
- * Shows everything on the page, never zooming in past 100 %, in the part of the screen tldraw's
- * panels leave free (top bar, bottom toolbar, and the style panel on wide screens).
- */
-function fitContent(editor: Editor): void {
-  const bounds = editor.getCurrentPageBounds()
-  if (!bounds) return
-  const screen = editor.getViewportScreenBounds()
-  const margin = 16
-  const free = {
-    left: margin,
-    top: 56 + margin,
-    right: screen.w - (screen.w >= 1000 ? 170 : 0) - margin,
-    bottom: screen.h - 64 - margin,
-  }
-  const w = Math.max(free.right - free.left, 50)
-  const h = Math.max(free.bottom - free.top, 50)
-  const z = Math.min(w / bounds.w, h / bounds.h, 1)
-  const centerX = (free.left + free.right) / 2
-  const centerY = (free.top + free.bottom) / 2
-  editor.setCamera({ x: centerX / z - bounds.center.x, y: centerY / z - bounds.center.y, z })
 }
 
 /** The live tldraw canvas of one board. */
@@ -101,12 +80,22 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
     const answer = await run()
     return answer && answer.type === 'error' ? (answer.message ?? 'error') : null
   }
+  // The other facilitators on the board (the server tells facilitators who is there): a board
+  // opens where they are looking. Participants are not told roles, so they open on the first zone.
+  const $facilitators = useMemo(() => atom<readonly string[]>('facilitators on the board', []), [])
+  useEffect(() => {
+    $facilitators.set(people.filter((p) => p.role === 'facilitator' && p.identityId !== identity.id).map((p) => `user:${p.identityId}`))
+  }, [people, identity.id, $facilitators])
+  const stopOpening = useRef<(() => void) | null>(null)
+  useEffect(() => () => stopOpening.current?.(), [])
   const onMount = useCallback((mounted: Editor) => {
     // Tests and the screenshot script drive the editor through this handle.
     ;(window as unknown as { fabriqueEditor?: Editor }).fabriqueEditor = mounted
     setEditor(mounted)
-    fitContent(mounted)
-  }, [])
+    // Legible from the start: the first zone (or what a facilitator sees), or everything when it all reads.
+    stopOpening.current?.()
+    stopOpening.current = openBoardView(mounted, { facilitatorUserIds: $facilitators })
+  }, [$facilitators])
   const canInsert = isFacilitator && !readOnly && editor !== null && doc !== null
 
   if (removed) return <RemovedNotice labLink={labLink} />
