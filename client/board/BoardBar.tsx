@@ -22,6 +22,8 @@ export interface BoardBarState {
   onOpenPeople: (() => void) | null
   /** How many other people are on the board (for facilitators). */
   othersCount: number
+  /** Changes made here that the server does not have yet. */
+  pending: number
 }
 
 export const BoardBarContext = createContext<BoardBarState | null>(null)
@@ -39,7 +41,7 @@ export function BoardBar() {
       <span className="fab-board-bar__title" data-testid="board-title">
         {bar.title}
       </span>
-      <ConnectionBadge connection={bar.connection} readOnly={bar.readOnly && bar.editingMode !== 'frozen' && !bar.full} />
+      <ConnectionBadge connection={bar.connection} pending={bar.pending} readOnly={bar.readOnly && bar.editingMode !== 'frozen' && !bar.full} />
       {bar.full ? (
         <span className="fab-mode-badge fab-mode-badge--frozen" data-testid="board-full" title={t('full.help')}>
           {t('full.title')}

@@ -16,6 +16,7 @@ import { ZoneNavigator } from './camera/ZoneNavigator'
 import { insertTemplate } from './insertTemplate'
 import { RefusalNotice } from './RefusalNotice'
 import { RemovedNotice } from './RemovedNotice'
+import { RevokedNotice } from './RevokedNotice'
 import { SchemaProblem } from './SchemaProblem'
 import { useBoardStore } from './useBoardStore'
 
@@ -53,7 +54,7 @@ export interface BoardCanvasProps {
 export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink }: BoardCanvasProps) {
   const { lang, setLang } = useI18n()
   const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
-  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal } = boardState
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   const [showPeople, setShowPeople] = useState(false)
@@ -99,6 +100,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
   const canInsert = isFacilitator && !readOnly && editor !== null && doc !== null
 
   if (removed) return <RemovedNotice labLink={labLink} />
+  if (revoked) return <RevokedNotice />
   if (schemaProblem) return <SchemaProblem problem={schemaProblem} />
   return (
     <div className="fab-canvas" data-testid="board-canvas">
@@ -114,6 +116,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
           onSetMode: isFacilitator && channel ? (mode: EditingMode) => void channel.send({ type: 'board.setMode', mode }) : null,
           onOpenPeople: isFacilitator ? () => setShowPeople(true) : null,
           othersCount: people.filter((p) => p.identityId !== identity.id).length,
+          pending,
         }}
       >
         <Tldraw
