@@ -99,7 +99,9 @@ describe('a lab through its phases, in the browser', () => {
     await f.waitForURL(/\/board\//)
     await enterName(f, 'Fanny')
 
-    // The four bands with their French labels.
+    // The board opens legible on its first band; the overview shows the four with their French labels.
+    await expect.poll(() => f.getByTestId('zone-name').textContent()).toContain('Événements')
+    await f.getByTestId('zone-overview').click()
     for (const label of ['Événements', 'Tendances et récurrences', 'Structures', 'Modèles mentaux']) {
       await f.locator('.tl-shape').getByText(label, { exact: true }).first().waitFor()
     }
@@ -111,6 +113,12 @@ describe('a lab through its phases, in the browser', () => {
     await p.goto(participantLink)
     await p.getByTestId('phase-emergence').getByTestId('board-link').first().click()
     await enterName(p, 'Paul')
+    // Zone by zone to "Structures".
+    for (let i = 0; i < 4 && !(await p.getByTestId('zone-name').textContent())?.includes('Structures'); i++) {
+      await p.getByTestId('zone-next').click()
+      await p.waitForTimeout(500)
+    }
+    expect(await p.getByTestId('zone-name').textContent()).toContain('Structures')
     const band = await zoneBounds(p, 'structures')
     await p.keyboard.press('n')
     await p.mouse.click(band.screen.x + band.screen.w * 0.75, band.screen.y + band.screen.h * 0.55)
