@@ -1,6 +1,10 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { getIndices } from '@tldraw/utils'
+import { getRecordsMap } from '../../shared/boardDoc'
 import type { CreatedLab, Board } from '../../shared/lab'
+import { noteRecord } from '../../shared/noteRecord'
+import { connect, waitFor } from '../support/providers'
 import { newContext } from '../support/browser'
 import { useBrowserSuite } from '../support/browserSuite'
 import { api, startServer } from '../support/testServer'
@@ -132,6 +136,32 @@ function zoneOnScreen(page: Page, zoneKey: string): Promise<{ rect: Rect; zoom: 
 function overlaps(a: Rect, b: Rect): boolean {
   return a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5
 }
+
+describe('a blank board full of notes opens legibly', () => {
+  it('at 390×844, a blank board with 300 notes spread wide opens on their top-left part, its notes at 12 px or more', async () => {
+    const lab = (await api<CreatedLab>(suite.server.url, 'POST', '/api/labs', { title: 'Beaucoup de notes' })).body
+    const board = (await api<Board>(suite.server.url, 'POST', `/api/labs/${lab.id}/boards`, { title: 'Mur' }, lab.tokens.facilitator)).body
+    const writer = connect(suite.server.wsUrl, board.id, lab.tokens.facilitator)
+    await waitFor(() => writer.provider.synced, 'writer synced')
+    const indices = getIndices(301).slice(1)
+    writer.doc.transact(() => {
+      for (let i = 0; i < 300; i++) {
+        const id = `shape:mur-${i}`
+        getRecordsMap(writer.doc).set(id, noteRecord({ id, parentId: 'page:page', x: (i % 20) * 260, y: Math.floor(i / 20) * 260, index: indices[i]!, text: `Idée ${i + 1}` }))
+      }
+    })
+    const room = await suite.server.server.rooms.getRoom(board.id)
+    await waitFor(() => getRecordsMap(room.doc).size >= 300, 'the notes stored')
+    writer.provider.destroy()
+    const { page, context } = await open(suite.browser, suite.server.url, board.id, lab.tokens.participant, PHONE)
+    const notes = (await textsOnScreen(page)).filter((t) => t.part === 'note')
+    expect(notes.length).toBeGreaterThan(0)
+    for (const t of notes) expect(t.px, `note “${t.text}”`).toBeGreaterThanOrEqual(LEGIBLE)
+    // Reading starts at the top-left: the first note is on screen.
+    expect(notes.map((t) => t.text)).toContain('Idée 1')
+    await context.close()
+  })
+})
 
 describe('a template board opens legibly', () => {
   for (const [size, viewport] of Object.entries({ phone: PHONE, tablet: TABLET, projector: PROJECTOR })) {

@@ -90,14 +90,17 @@ export function boardLegibleZoom(zones: readonly BoardZone[]): number {
 }
 
 /**
- * The camera a board opens with: everything when it all fits legibly (or when the board has no
- * zones, as before), else its first zone.
+ * The camera a board opens with: everything when it all fits legibly, else its first zone — or,
+ * on a board without zones (many notes on a blank board), the top-left part of its content at a
+ * legible zoom.
  */
 export function openingCamera(editor: Editor, zones: readonly BoardZone[], areas: readonly ScreenRect[]): { camera: Camera; zone: BoardZone | null } | null {
   const overview = overviewCamera(editor, areas)
   if (!overview) return null
   const zone = zones[0] ?? null
-  if (!zone || overview.z >= Math.min(1, boardLegibleZoom(zones)) - 1e-6) return { camera: overview, zone: null }
+  const legible = Math.min(1, boardLegibleZoom(zones))
+  if (overview.z >= legible - 1e-6) return { camera: overview, zone: null }
+  if (!zone) return { camera: fitCamera(editor.getCurrentPageBounds()!, areas, legible), zone: null }
   return { camera: zoneCamera(zone, areas), zone }
 }
 
