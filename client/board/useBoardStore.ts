@@ -121,6 +121,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
       collaboration: { status: $status, mode: $mode },
     })
     const stopModeState = react('board mode state', () => update({ readOnly: $mode.get() === 'readonly', editingMode: $editingMode.get() }))
+    performance.mark('fabrique:connect')
     // Kept on this device: the board opens from here at once, with or without network.
     const kept = keepBoardOnDevice(boardId, doc)
     // The secret and the identity go in the headers of a ticket request, never in the sync URL.
@@ -177,6 +178,8 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     const bind = (online: boolean) => {
       if (bound) return
       bound = true
+      // Marks for the browser benchmark (performance.getEntriesByType('mark')).
+      performance.mark('fabrique:bind-start')
       readSession()
       const binding = bindDocToStore({
         store,
@@ -188,6 +191,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
         },
         onInvalidRecord: (record, err) => console.warn('Fabrique: skipped an invalid record', record, err),
       })
+      performance.mark('fabrique:bound')
       if (binding.state !== 'ok') return
       const unguard = guardWithRules({ store, role, identityId, mode: () => $editingMode.get(), onRefused: refused })
       const unbindPresence = bindPresence(store, provider.awareness, $user)
@@ -200,6 +204,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     }
     const onSync = (synced: boolean) => {
       if (!synced) return
+      if (!bound) performance.mark('fabrique:synced')
       $status.set('online')
       pending = 0
       pendingChanges.set(boardId, 0)

@@ -12,6 +12,7 @@ async function main() {
   const records = (await (await fetch('/records.json')).json()) as TLRecord[]
   const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
   store.mergeRemoteChanges(() => store.put(records))
+  performance.mark('alone:stored')
   createRoot(document.getElementById('root')!).render(
     <Tldraw
       store={store}
