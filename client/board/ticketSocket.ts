@@ -21,7 +21,8 @@ interface CloseLike {
  * ticket, then opens `<url>?ticket=…`. Reverse proxies therefore log only a ticket that has
  * already been used. Offline (the ticket cannot be fetched), it fails like a socket that could
  * not connect, and the provider retries with its backoff; a secret the server no longer knows
- * (rotated) ends with {@link CloseCode.secretRotated}, which the provider does not retry.
+ * (rotated) ends with {@link CloseCode.secretRotated}, a board that is gone with
+ * {@link CloseCode.boardGone}: the provider retries neither.
  */
 export function ticketWebSocket(getTicket: TicketSource): typeof WebSocket {
   class TicketWebSocket {
@@ -46,8 +47,10 @@ export function ticketWebSocket(getTicket: TicketSource): typeof WebSocket {
       getTicket().then(
         (ticket) => this.open(ticket),
         (err: unknown) => {
-          const rotated = err instanceof ApiError && (err.status === 401 || err.status === 403)
-          this.finish(rotated ? { code: CloseCode.secretRotated, reason: err.message, wasClean: true } : { code: 1006, reason: 'no ticket', wasClean: false }, !rotated)
+          // Answers that will not change by retrying end the connection for good (y-websocket
+          // does not retry 44xx closes); anything else (offline, busy) is retried with backoff.
+          const final = !(err instanceof ApiError) ? null : err.status === 401 || err.status === 403 ? CloseCode.secretRotated : err.status === 404 ? CloseCode.boardGone : null
+          this.finish(final !== null ? { code: final, reason: (err as Error).message, wasClean: true } : { code: 1006, reason: 'no ticket', wasClean: false }, final === null)
         },
       )
     }
