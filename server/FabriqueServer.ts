@@ -64,6 +64,7 @@ export class FabriqueServer {
       sendBufferLimitBytes: config.sendBufferLimitBytes,
       compactAfterUpdates: config.compactAfterUpdates,
       roomIdleMs: config.roomIdleMs,
+      flushWindowMs: config.flushWindowMs,
       sendBudgetBytes: config.sendBudgetBytes,
       maxBoardBytes: config.maxBoardBytes,
       maxYjsClients: config.maxYjsClientsPerBoard,

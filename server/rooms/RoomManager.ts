@@ -15,6 +15,8 @@ export interface RoomManagerOptions {
   compactAfterUpdates: number
   /** How long an empty room stays in memory before it is unloaded. */
   roomIdleMs: number
+  /** How long updates wait to be stored and relayed together (0: at the end of the socket callback). */
+  flushWindowMs?: number
   /** Run by every room, in order (see {@link RoomHooks}). */
   hooks?: readonly RoomHooks[]
   awareness?: Partial<AwarenessLimits>
@@ -44,7 +46,7 @@ export class RoomManager {
   private readonly rooms = new Map<string, RoomEntry>()
   /** How many times a board's stored state was read; tests use it to check loads are shared. */
   loadCount = 0
-  private readonly flushScheduler = new FlushScheduler()
+  private readonly flushScheduler: FlushScheduler
   /** Changes refused in every room since start, by rule. */
   readonly refusals = new RefusalCounter()
   readonly sendBudget: SendBudget
@@ -53,6 +55,7 @@ export class RoomManager {
 
   constructor(private readonly options: RoomManagerOptions) {
     this.sendBudget = new SendBudget(options.sendBudgetBytes ?? Number.POSITIVE_INFINITY)
+    this.flushScheduler = new FlushScheduler(options.flushWindowMs ?? 0)
   }
 
   /** The loaded room of a board, loading it if needed. */

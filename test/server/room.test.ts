@@ -1,3 +1,4 @@
+import { waitFor } from '../support/providers'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/logger'
@@ -30,7 +31,7 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.closeAll(CloseCode.serverShutdown, 'test over')
 })
 
-async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number; awarenessTakeoverMs?: number } = {}) {
+async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number; awarenessTakeoverMs?: number; flushWindowMs?: number } = {}) {
   const storage = new ControlledStorage(new MemoryStorage())
   const lab = makeLab()
   await storage.createLab(lab, makeHashes(lab.id))
@@ -44,6 +45,7 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number;
     sendBufferLimitBytes: SEND_LIMIT,
     compactAfterUpdates: options.compactAfterUpdates ?? 1000,
     roomIdleMs: 60_000,
+    flushWindowMs: options.flushWindowMs,
     hooks: options.hooks ? [options.hooks] : [],
     awareness: options.awarenessTakeoverMs === undefined ? undefined : { takeoverMs: options.awarenessTakeoverMs },
   })
@@ -99,6 +101,29 @@ describe('Room: joining', () => {
     expect(v.socket.take().map((m) => (m.type === 'auth' ? `auth:${m.reason}` : m.type))).toEqual([`auth:${READ_ONLY_REASON}`, 'step1'])
     const p = join(room, 'participant')
     expect(ofType(p.socket.take(), 'auth')).toEqual([])
+  })
+})
+
+describe('Room: group commit', () => {
+  it('with a flush window, updates arriving from several sockets within it are stored as one row and relayed once stored', async () => {
+    const { room, storage, boardId } = await setup({ flushWindowMs: 30 })
+    const a = join(room)
+    const b = join(room)
+    const c = join(room)
+    for (const peer of [a, b, c]) peer.socket.take()
+    const rowsBefore = (await storage.loadUpdates(boardId)).updates.length
+    a.send(updateMessage(a.edit((r) => r.set('shape:a', 'from a'))))
+    await new Promise((r) => setTimeout(r, 5))
+    b.send(updateMessage(b.edit((r) => r.set('shape:b', 'from b'))))
+    // Within the window: nothing stored, nothing relayed yet.
+    expect(c.socket.sent).toHaveLength(0)
+    await waitFor(() => room.doc.getMap('records').has('shape:b') && c.socket.sent.length > 0, 'the window to pass', 2000)
+    await room.settle()
+    const rows = (await storage.loadUpdates(boardId)).updates
+    expect(rows.length - rowsBefore).toBe(1)
+    const received = new Y.Doc()
+    applySyncMessages(received, c.socket.take())
+    expect(received.getMap('records').toJSON()).toEqual({ 'shape:a': 'from a', 'shape:b': 'from b' })
   })
 })
 
