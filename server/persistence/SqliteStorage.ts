@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
+import { RowCache } from './RowCache'
 import type { Board, Lab, LabInvitations } from '../../shared/lab'
 import type { Role } from '../../shared/roles'
 import type { Phase } from '../../shared/phases'
@@ -146,6 +147,9 @@ export class SqliteStorage implements Storage {
   private pending: PendingAppend[] = []
   private flushScheduled = false
   private vacuumTimer: NodeJS.Timeout | null = null
+  /** Read on every upgrade and API call: boards never change, token hashes only by replaceLabToken. */
+  private readonly boards = new RowCache<Board>()
+  private readonly tokenHashes = new RowCache<LabTokenHashes>()
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -255,6 +259,7 @@ export class SqliteStorage implements Storage {
   }
 
   async replaceLabToken(labId: string, role: Role, tokenHash: string, invitation: string | null): Promise<boolean> {
+    this.tokenHashes.delete(labId)
     if (role === 'facilitator') {
       if (invitation !== null) throw new Error('SqliteStorage.replaceLabToken: the facilitator token is never stored')
       return this.stmt.replaceFacilitatorToken.run(tokenHash, labId).changes > 0
@@ -279,7 +284,12 @@ export class SqliteStorage implements Storage {
   }
 
   async getLabTokenHashes(labId: string): Promise<LabTokenHashes | null> {
-    return this.stmt.getHashes.get(labId) ?? null
+    const cached = this.tokenHashes.get(labId)
+    if (cached) return { ...cached }
+    const row = this.stmt.getHashes.get(labId)
+    if (!row) return null
+    this.tokenHashes.set(labId, { ...row })
+    return row
   }
 
   async updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null> {
@@ -300,8 +310,13 @@ export class SqliteStorage implements Storage {
   }
 
   async getBoard(boardId: string): Promise<Board | null> {
+    const cached = this.boards.get(boardId)
+    if (cached) return { ...cached }
     const row = this.stmt.getBoard.get(boardId)
-    return row ? boardFromRow(row) : null
+    if (!row) return null
+    const board = boardFromRow(row)
+    this.boards.set(boardId, { ...board })
+    return board
   }
 
   async listBoards(labId: string): Promise<Board[]> {
