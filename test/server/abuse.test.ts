@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { backupDatabase } from '../../server/persistence/backupDatabase'
@@ -8,9 +8,10 @@ import { getRecordsMap } from '../../shared/boardDoc'
 import { CloseCode } from '../../shared/protocol'
 import { MAX_NEW_YJS_CLIENTS_PER_CONNECTION } from '../../server/rooms/Room'
 import { awarenessMessage, step1Message, updateMessage } from '../support/memorySockets'
-import { connect, waitFor, waitSynced } from '../support/providers'
+import { waitFor, waitSynced } from '../support/providers'
 import { note, textOf } from '../support/records'
-import { api, createLabAndBoard, makeDataDir, startServer, type TestServer } from '../support/testServer'
+import { api, createLabAndBoard, makeDataDir, type TestServer } from '../support/testServer'
+import { useTestResources } from '../support/testResources'
 
 /** A real 1×1 PNG, padded to `size` bytes (PNG readers ignore what follows IEND). */
 function png(size: number): Buffer {
@@ -18,24 +19,7 @@ function png(size: number): Buffer {
   return Buffer.concat([base, Buffer.alloc(Math.max(0, size - base.length))])
 }
 
-let servers: TestServer[] = []
-let cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
-  const s = await startServer(env, dataDir)
-  servers.push(s)
-  return s
-}
-
-function client(s: TestServer, boardId: string, token: string) {
-  const c = connect(s.wsUrl, boardId, token)
-  cleanups.push(() => c.provider.destroy())
-  return c
-}
+const { server, client, onCleanup } = useTestResources()
 
 /** A raw socket to a board (a modified client); resolves once open. */
 async function raw(s: TestServer, boardId: string, token: string, headers: Record<string, string> = {}) {
@@ -48,7 +32,7 @@ async function raw(s: TestServer, boardId: string, token: string, headers: Recor
     ws.once('open', resolve)
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
   })
-  cleanups.push(() => ws.terminate())
+  onCleanup(() => ws.terminate())
   return { ws, closed, received }
 }
 

@@ -1,8 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type WebSocket from 'ws'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateLabTokens } from '../../server/access/tokens'
 import { MIGRATIONS } from '../../server/persistence/SqliteStorage'
 import { getRecordsMap } from '../../shared/boardDoc'
@@ -10,34 +9,20 @@ import type { CreatedLab, LabView, RotatedToken } from '../../shared/lab'
 import { CloseCode } from '../../shared/protocol'
 import { ROLES, type Role } from '../../shared/roles'
 import { ControlledStorage } from '../support/controlledStorage'
-import { connect, waitFor, waitSynced } from '../support/providers'
+import { waitFor, waitSynced } from '../support/providers'
 import { note } from '../support/records'
-import { api, createLabAndBoard, makeDataDir, startServer, type TestServer } from '../support/testServer'
+import { api, createLabAndBoard, makeDataDir, type TestServer } from '../support/testServer'
 import { openSocket, tryUpgrade, type RefusedUpgrade } from '../support/upgrades'
+import { useTestResources } from '../support/testResources'
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 
-let servers: TestServer[] = []
-let cleanups: (() => void)[] = []
-const sockets: WebSocket[] = []
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const ws of sockets.splice(0)) ws.terminate()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(env: Record<string, string> = {}, dataDir?: string, options?: Parameters<typeof startServer>[2]): Promise<TestServer> {
-  const s = await startServer(env, dataDir, options)
-  servers.push(s)
-  return s
-}
+const { server, restart, sockets, client: stockClient } = useTestResources()
 
 /** A stock provider that records how the server closed it. */
 function client(s: TestServer, boardId: string, token: string) {
-  const c = connect(s.wsUrl, boardId, token)
-  cleanups.push(() => c.provider.destroy())
+  const c = stockClient(s, boardId, token)
   const closes: number[] = []
   c.provider.on('connection-close', (event: { code: number } | null) => {
     if (event) closes.push(event.code)
@@ -71,9 +56,7 @@ describe('invitation links', () => {
     const { lab } = await createLabAndBoard(s.url)
     const rotated = await rotate(s, lab.id, 'viewer', lab.tokens.facilitator)
     expect(rotated.status).toBe(201)
-    servers = servers.filter((x) => x !== s)
-    s = await s.restart()
-    servers.push(s)
+    s = await restart(s)
     expect((await readLab(s, lab.id, lab.tokens.facilitator)).body.invitations).toEqual({ participant: lab.tokens.participant, viewer: rotated.body.token })
     expect((await readLab(s, lab.id, rotated.body.token)).body.role).toBe('viewer')
     expect((await readLab(s, lab.id, lab.tokens.viewer)).body).toMatchObject({ code: 'token.wrongLab' })

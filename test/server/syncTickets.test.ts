@@ -1,32 +1,18 @@
-import type WebSocket from 'ws'
 import WebSocketImpl from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getRecordsMap } from '../../shared/boardDoc'
 import type { SyncTicket } from '../../shared/lab'
 import { ROLES, type Role } from '../../shared/roles'
 import { commandChannel, hello, issueIdentity } from '../support/commands'
 import { connect, waitFor, waitSynced } from '../support/providers'
 import { note } from '../support/records'
-import { api, createLabAndBoard, startServer, type TestServer } from '../support/testServer'
+import { api, createLabAndBoard, type TestServer } from '../support/testServer'
 import { tryUpgrade, type RefusedUpgrade } from '../support/upgrades'
+import { useTestResources } from '../support/testResources'
 
-let servers: TestServer[] = []
-let cleanups: (() => void)[] = []
-const sockets: WebSocket[] = []
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const ws of sockets.splice(0)) ws.terminate()
-  for (const s of servers.splice(0)) await s.stop()
-})
-
-async function server(env: Record<string, string> = {}): Promise<TestServer> {
-  const s = await startServer(env)
-  servers.push(s)
-  return s
-}
+const { server, restart, sockets, onCleanup } = useTestResources()
 
 /** `POST /api/boards/:boardId/tickets` as the client makes it: the secret and the identity in headers, `{}` as body. */
 async function requestTicket(s: TestServer, boardId: string, token: string | null, identity?: string, headers: Record<string, string> = {}) {
@@ -53,7 +39,7 @@ function ticketClient(s: TestServer, boardId: string, ticket: string) {
     disableBc: true,
   })
   provider.messageHandlers[2] = () => {}
-  cleanups.push(() => provider.destroy())
+  onCleanup(() => provider.destroy())
   return { doc, provider, commands: commandChannel(provider) }
 }
 
@@ -119,7 +105,7 @@ describe('GET /sync/<boardId>?ticket=…', () => {
     const { lab, board } = await createLabAndBoard(s.url)
     const amina = await issueIdentity(s.url, lab.id, lab.tokens.participant, 'Amina')
     const watcher = connect(s.wsUrl, board.id, lab.tokens.facilitator)
-    cleanups.push(() => watcher.provider.destroy())
+    onCleanup(() => watcher.provider.destroy())
     const c = ticketClient(s, board.id, await ticketFor(s, board.id, lab.tokens.participant, amina.credential))
     await Promise.all([waitSynced(c.provider), waitSynced(watcher.provider)])
     await hello(c.commands)
@@ -148,7 +134,7 @@ describe('GET /sync/<boardId>?ticket=…', () => {
     const s = await server()
     const { lab, board } = await createLabAndBoard(s.url)
     const writer = connect(s.wsUrl, board.id, lab.tokens.participant)
-    cleanups.push(() => writer.provider.destroy())
+    onCleanup(() => writer.provider.destroy())
     const viewer = ticketClient(s, board.id, await ticketFor(s, board.id, lab.tokens.viewer))
     await Promise.all([waitSynced(viewer.provider), waitSynced(writer.provider)])
     getRecordsMap(viewer.doc).set('shape:viewer-note', note('viewer-note', 'interdit'))
@@ -243,9 +229,7 @@ describe('GET /sync/<boardId>?ticket=…', () => {
     let s = await server()
     const { lab, board } = await createLabAndBoard(s.url)
     const ticket = await ticketFor(s, board.id, lab.tokens.participant)
-    servers = servers.filter((x) => x !== s)
-    s = await s.restart()
-    servers.push(s)
+    s = await restart(s)
     expect((await upgrade(s, board.id, ticket)).status).toBe(101)
   })
 
