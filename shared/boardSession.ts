@@ -10,6 +10,16 @@ export const BoardSessionKey = {
   editing: 'editing',
   /** {@link RemovedPeople}: identities a facilitator removed from this board. */
   removed: 'removed',
+  /** The workshop timer (`shared/workshop/timer.ts`). */
+  timer: 'timer',
+  /** The vote in progress (`shared/workshop/votes.ts`); revealed ones are also kept under `votes/<id>`. */
+  vote: 'vote',
+  /** The agenda (`shared/workshop/agenda.ts`). */
+  agenda: 'agenda',
+  /** "Follow me" (`shared/workshop/follow.ts`). */
+  follow: 'follow',
+  /** The private writing round (`shared/workshop/privateRound.ts`). */
+  privateRound: 'privateRound',
 } as const
 
 /**

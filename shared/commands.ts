@@ -2,6 +2,7 @@ import { isEditingMode, type EditingMode } from './boardSession'
 import type { Role } from './roles'
 import type { RuleName } from './authority/rules'
 import { cleanName, IDENTITY_NAME_MAX, isColor } from './identity'
+import { parseWorkshopCommand, WORKSHOP_COMMAND_TYPES, type WorkshopCommand, type WorkshopCommandType, type WorkshopEvent } from './workshop/commands'
 
 /**
  * Fabrique's own messages beside y-websocket's sync and awareness: typed commands from clients
@@ -30,6 +31,8 @@ export type ClientCommand =
   | { type: 'participant.remove'; identityId: string }
   | { type: 'participant.readmit'; identityId: string }
   | { type: 'identity.update'; name?: string; color?: string }
+  /** The facilitator's workshop toolkit (`shared/workshop/commands.ts`). */
+  | WorkshopCommand
 
 export type CommandType = ClientCommand['type']
 
@@ -59,6 +62,8 @@ export type ServerEvent =
   | { type: 'people'; people: PersonOnBoard[] }
   /** This person was removed from the board by a facilitator; the connection closes. */
   | { type: 'removed' }
+  /** The workshop toolkit's events (`shared/workshop/commands.ts`). */
+  | WorkshopEvent
 
 /** A command that failed to parse, with what to answer. */
 export interface CommandParseError {
@@ -77,7 +82,8 @@ function commandId(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null
 }
 
-const COMMAND_TYPES: readonly CommandType[] = ['hello', 'board.setMode', 'shape.lock', 'participant.remove', 'participant.readmit', 'identity.update']
+const BOARD_COMMAND_TYPES = ['hello', 'board.setMode', 'shape.lock', 'participant.remove', 'participant.readmit', 'identity.update'] as const
+const COMMAND_TYPES: readonly CommandType[] = [...BOARD_COMMAND_TYPES, ...WORKSHOP_COMMAND_TYPES]
 
 /** Checks an untrusted command; returns it with its id, or what to answer. */
 export function parseCommand(raw: unknown): { ok: true; id: number | null; command: ClientCommand } | ({ ok: false } & CommandParseError) {
@@ -86,23 +92,28 @@ export function parseCommand(raw: unknown): { ok: true; id: number | null; comma
   const invalid = (message: string) => ({ ok: false as const, id, code: CommandErrorCode.invalid, message })
   const type = raw.type as CommandType
   if (!COMMAND_TYPES.includes(type)) return { ok: false, id, code: CommandErrorCode.unknownCommand, message: `unknown command "${String(raw.type).slice(0, 40)}"` }
-  switch (type) {
+  if ((WORKSHOP_COMMAND_TYPES as readonly string[]).includes(type)) {
+    const parsed = parseWorkshopCommand(type as WorkshopCommandType, raw)
+    return typeof parsed === 'string' ? invalid(parsed) : { ok: true, id, command: parsed }
+  }
+  const boardType = type as (typeof BOARD_COMMAND_TYPES)[number]
+  switch (boardType) {
     case 'hello':
-      return typeof raw.protocol === 'number' ? { ok: true, id, command: { type, protocol: raw.protocol } } : invalid('"protocol" must be a number')
+      return typeof raw.protocol === 'number' ? { ok: true, id, command: { type: boardType, protocol: raw.protocol } } : invalid('"protocol" must be a number')
     case 'board.setMode':
-      return isEditingMode(raw.mode) ? { ok: true, id, command: { type, mode: raw.mode } } : invalid('"mode" must be open, own or frozen')
+      return isEditingMode(raw.mode) ? { ok: true, id, command: { type: boardType, mode: raw.mode } } : invalid('"mode" must be open, own or frozen')
     case 'shape.lock': {
       const ids = raw.ids
       if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_LOCK_IDS || !ids.every((i) => typeof i === 'string' && i.startsWith('shape:') && i.length <= 200)) {
         return invalid(`"ids" must be 1 to ${MAX_LOCK_IDS} shape ids`)
       }
       if (typeof raw.locked !== 'boolean') return invalid('"locked" must be true or false')
-      return { ok: true, id, command: { type, ids: ids as string[], locked: raw.locked } }
+      return { ok: true, id, command: { type: boardType, ids: ids as string[], locked: raw.locked } }
     }
     case 'participant.remove':
     case 'participant.readmit':
       return typeof raw.identityId === 'string' && raw.identityId.length > 0 && raw.identityId.length <= 100
-        ? { ok: true, id, command: { type, identityId: raw.identityId } }
+        ? { ok: true, id, command: { type: boardType, identityId: raw.identityId } }
         : invalid('"identityId" must be an identity id')
     case 'identity.update': {
       const name = raw.name
@@ -111,7 +122,7 @@ export function parseCommand(raw: unknown): { ok: true; id: number | null; comma
       if (clean === null) return invalid(`"name" must be 1 to ${IDENTITY_NAME_MAX} characters`)
       if (color !== undefined && !isColor(color)) return invalid('"color" must be a colour like #1971c2')
       if (clean === undefined && color === undefined) return invalid('nothing to update: give "name" or "color"')
-      return { ok: true, id, command: { type, ...(clean !== undefined && { name: clean }), ...(color !== undefined && { color }) } }
+      return { ok: true, id, command: { type: boardType, ...(clean !== undefined && { name: clean }), ...(color !== undefined && { color }) } }
     }
   }
 }

@@ -1,7 +1,13 @@
 import type { Lang } from '../../shared/lang'
+import { labLiveEn, labLiveFr } from './labLiveMessages'
+import { workshopEn, workshopFr } from './workshopMessages'
 
-/** UI text, French first. Every key exists in both languages (the type enforces it). */
-const fr = {
+/**
+ * UI text, French first. Every key exists in both languages (the type enforces it). Features
+ * with many texts keep them in a file of their own (`workshopMessages.ts`, `labLiveMessages.ts`),
+ * merged here.
+ */
+const baseFr = {
   'app.name': 'Fabrique',
   'app.tagline': 'Le tableau de co-conception des labos d’innovation sociale',
   'lang.switch': 'English',
@@ -172,9 +178,11 @@ const fr = {
   'loading': 'Chargement…',
 }
 
+const fr = { ...baseFr, ...workshopFr, ...labLiveFr }
+
 export type MessageKey = keyof typeof fr
 
-const en: Record<MessageKey, string> = {
+const baseEn: Record<keyof typeof baseFr, string> = {
   'app.name': 'Fabrique',
   'app.tagline': 'The co-design board of social innovation labs',
   'lang.switch': 'Français',
@@ -344,5 +352,7 @@ const en: Record<MessageKey, string> = {
   'invite.localhost': 'Warning: these links point to {host}, which phones cannot reach. Set PUBLIC_URL on the server (its address on the network), then reload.',
   'loading': 'Loading…',
 }
+
+const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn }
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { fr, en }
