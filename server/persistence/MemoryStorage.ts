@@ -4,10 +4,16 @@ import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
-import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
+import { secretJson } from './boardSecrets'
+import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** UTF-8 byte order, as SQLite compares text: differs from code units for characters past U+FFFF. */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
 
 /**
@@ -20,6 +26,8 @@ export class MemoryStorage implements Storage {
   private updates = new Map<string, { seq: number; data: Uint8Array }[]>()
   private assets = new Map<string, { asset: StoredAsset; data: Uint8Array }>()
   private identities = new Map<string, StoredIdentity>()
+  /** Board id → key → value as JSON text (so reads are copies, as from a database). */
+  private secrets = new Map<string, Map<string, string>>()
   private seq = 0
   private readonly serverSecret = randomBytes(32)
 
@@ -128,6 +136,34 @@ export class MemoryStorage implements Storage {
     let total = 0
     for (const { asset } of this.assets.values()) if (this.boards.get(asset.boardId)?.labId === labId) total += asset.size
     return total
+  }
+  async putBoardSecrets(boardId: string, entries: readonly BoardSecret[]): Promise<void> {
+    if (!this.boards.has(boardId)) throw new Error(`MemoryStorage.putBoardSecrets: board ${boardId} not found`)
+    // Every value is encoded before anything is written: all entries or none.
+    const encoded = entries.map(({ key, value }) => ({ key, json: secretJson(key, value) }))
+    let kept = this.secrets.get(boardId)
+    if (!kept) this.secrets.set(boardId, (kept = new Map()))
+    for (const { key, json } of encoded) {
+      if (json === null) kept.delete(key)
+      else kept.set(key, json)
+    }
+  }
+  async listBoardSecrets(boardId: string, prefix: string): Promise<BoardSecret[]> {
+    return [...(this.secrets.get(boardId) ?? new Map<string, string>())]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => compareUtf8(a, b))
+      .map(([key, json]) => ({ key, value: JSON.parse(json) }))
+  }
+  async deleteBoardSecrets(boardId: string, prefix: string): Promise<number> {
+    const kept = this.secrets.get(boardId)
+    if (!kept) return 0
+    let deleted = 0
+    for (const key of [...kept.keys()]) {
+      if (!key.startsWith(prefix)) continue
+      kept.delete(key)
+      deleted++
+    }
+    return deleted
   }
   async close(): Promise<void> {}
 }

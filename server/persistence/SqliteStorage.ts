@@ -9,7 +9,8 @@ import type { Phase } from '../../shared/phases'
 import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
-import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
+import { globPrefix, secretJson } from './boardSecrets'
+import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
 
 /** The WAL is truncated to this after each checkpoint. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
@@ -71,6 +72,14 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      value BLOB NOT NULL
    );`,
+  // 4: board state kept out of the document (ballots, private notes before their reveal), as
+  // JSON text under keys the workshop chooses.
+  `CREATE TABLE board_secrets (
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (board_id, key)
+   ) WITHOUT ROWID;`,
 ]
 
 /** Key of the server's signing key in `settings`. */
@@ -199,6 +208,11 @@ export class SqliteStorage implements Storage {
       ),
       deleteAsset: db.prepare('DELETE FROM assets WHERE board_id = ? AND id = ?'),
       labAssetBytes: db.prepare<[string], { n: number | null }>('SELECT SUM(a.size) AS n FROM assets a JOIN boards b ON b.id = a.board_id WHERE b.lab_id = ?'),
+      putSecret: db.prepare('INSERT INTO board_secrets (board_id, key, value) VALUES (?, ?, ?) ON CONFLICT (board_id, key) DO UPDATE SET value = excluded.value'),
+      deleteSecret: db.prepare('DELETE FROM board_secrets WHERE board_id = ? AND key = ?'),
+      // GLOB with a literal prefix: case-sensitive, and it uses the primary key's index.
+      listSecrets: db.prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM board_secrets WHERE board_id = ? AND key GLOB ? ORDER BY key'),
+      deleteSecrets: db.prepare('DELETE FROM board_secrets WHERE board_id = ? AND key GLOB ?'),
     }
   }
 
@@ -411,6 +425,26 @@ export class SqliteStorage implements Storage {
 
   async labAssetBytes(labId: string): Promise<number> {
     return this.stmt.labAssetBytes.get(labId)?.n ?? 0
+  }
+
+  async putBoardSecrets(boardId: string, entries: readonly BoardSecret[]): Promise<void> {
+    const encoded = entries.map(({ key, value }) => ({ key, json: secretJson(key, value) }))
+    this.db.transaction(() => {
+      // The foreign key refuses puts only: a batch of deletions is refused the same way.
+      if (!this.boards.get(boardId) && !this.stmt.getBoard.get(boardId)) throw new Error(`SqliteStorage.putBoardSecrets: board ${boardId} not found`)
+      for (const { key, json } of encoded) {
+        if (json === null) this.stmt.deleteSecret.run(boardId, key)
+        else this.stmt.putSecret.run(boardId, key, json)
+      }
+    })()
+  }
+
+  async listBoardSecrets(boardId: string, prefix: string): Promise<BoardSecret[]> {
+    return this.stmt.listSecrets.all(boardId, globPrefix(prefix)).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))
+  }
+
+  async deleteBoardSecrets(boardId: string, prefix: string): Promise<number> {
+    return this.stmt.deleteSecrets.run(boardId, globPrefix(prefix)).changes
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,16 @@ export interface StoredIdentity extends Identity {
 }
 
 /**
+ * One entry of a board's state kept out of its document (see {@link Storage.putBoardSecrets}):
+ * a key chosen by the caller (`ballot/<voteId>/<identityId>`, `private/<roundId>/…`) and a
+ * JSON value.
+ */
+export interface BoardSecret {
+  key: string
+  value: unknown
+}
+
+/**
  * Everything Fabrique keeps. Methods are async so that backends over the network (PostgreSQL)
  * fit the same interface; the SQLite backend answers synchronously inside the promise.
  * Every backend passes `test/persistence/storageContract.ts`.
@@ -85,6 +95,18 @@ export interface Storage {
   deleteAssets(boardId: string, assetIds: readonly string[]): Promise<void>
   /** Bytes of all images of a lab's boards. */
   labAssetBytes(labId: string): Promise<number>
+
+  /**
+   * Board state that must not be in the board's document, because every client receives the
+   * whole document: ballots before a vote is revealed, private notes before a round is. Puts
+   * `value` (JSON) under each key, or deletes the key when `value` is null; all entries or none
+   * (atomic). Rejects for an unknown board.
+   */
+  putBoardSecrets(boardId: string, entries: readonly BoardSecret[]): Promise<void>
+  /** A board's kept entries whose key starts with `prefix` (taken literally), in key order. */
+  listBoardSecrets(boardId: string, prefix: string): Promise<BoardSecret[]>
+  /** Deletes a board's kept entries whose key starts with `prefix`; resolves with how many. */
+  deleteBoardSecrets(boardId: string, prefix: string): Promise<number>
 
   /**
    * This server's signing key (at least 32 random bytes): made on first call, then the same

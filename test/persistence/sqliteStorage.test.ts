@@ -153,6 +153,23 @@ describe('SqliteStorage only', () => {
     check.close()
   })
 
+  it('keeps board secrets across close and reopen, including those written just before close', async () => {
+    const file = tempDbFile()
+    const { storage, boards } = await seeded(file)
+    await storage.putBoardSecrets(boards[0]!.id, [{ key: 'ballot/v1/alice', value: { 'shape:a': 2 } }])
+    // Not awaited: SQLite writes it before answering, so close() finds it done.
+    const pending = storage.putBoardSecrets(boards[1]!.id, [{ key: 'private/r1/bob/shape:b', value: { record: { id: 'shape:b' } } }])
+    await storage.close()
+    await pending
+    const reopened = new SqliteStorage(file)
+    try {
+      expect(await reopened.listBoardSecrets(boards[0]!.id, '')).toEqual([{ key: 'ballot/v1/alice', value: { 'shape:a': 2 } }])
+      expect(await reopened.listBoardSecrets(boards[1]!.id, 'private/')).toEqual([{ key: 'private/r1/bob/shape:b', value: { record: { id: 'shape:b' } } }])
+    } finally {
+      await reopened.close()
+    }
+  })
+
   it('keeps the server secret across close and reopen', async () => {
     const file = tempDbFile()
     const first = new SqliteStorage(file)

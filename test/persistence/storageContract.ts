@@ -458,6 +458,97 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
       })
     })
 
+    describe('board secrets (state kept out of the document)', () => {
+      async function newBoard(): Promise<Board> {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        return board
+      }
+
+      it('puts JSON values, lists them by prefix in key order, and keeps boards apart', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        await storage.putBoardSecrets(board.id, [
+          { key: 'ballot/v2/bob', value: { 'shape:a': 1 } },
+          { key: 'ballot/v1/alice', value: { 'shape:a': 2, 'shape:b': 1 } },
+          { key: 'private/r1/alice/shape:x', value: { record: { id: 'shape:x', text: 'é✓ "quoted"' }, n: [1, null, true] } },
+        ])
+        await storage.putBoardSecrets(other.id, [{ key: 'ballot/v1/carol', value: { 'shape:z': 1 } }])
+        expect(await storage.listBoardSecrets(board.id, 'ballot/')).toEqual([
+          { key: 'ballot/v1/alice', value: { 'shape:a': 2, 'shape:b': 1 } },
+          { key: 'ballot/v2/bob', value: { 'shape:a': 1 } },
+        ])
+        expect(await storage.listBoardSecrets(board.id, 'ballot/v1/')).toEqual([{ key: 'ballot/v1/alice', value: { 'shape:a': 2, 'shape:b': 1 } }])
+        expect(await storage.listBoardSecrets(board.id, 'private/')).toEqual([{ key: 'private/r1/alice/shape:x', value: { record: { id: 'shape:x', text: 'é✓ "quoted"' }, n: [1, null, true] } }])
+        expect((await storage.listBoardSecrets(board.id, '')).map((e) => e.key)).toEqual(['ballot/v1/alice', 'ballot/v2/bob', 'private/r1/alice/shape:x'])
+        expect(await storage.listBoardSecrets(other.id, '')).toEqual([{ key: 'ballot/v1/carol', value: { 'shape:z': 1 } }])
+        expect(await storage.listBoardSecrets('nosuchboard00', '')).toEqual([])
+      })
+
+      it('replaces a value under the same key, and deletes a key put with null', async () => {
+        const board = await newBoard()
+        await storage.putBoardSecrets(board.id, [{ key: 'k/a', value: 1 }, { key: 'k/b', value: 'deux' }])
+        await storage.putBoardSecrets(board.id, [{ key: 'k/a', value: { now: 'an object' } }, { key: 'k/b', value: null }, { key: 'k/never', value: null }])
+        expect(await storage.listBoardSecrets(board.id, 'k/')).toEqual([{ key: 'k/a', value: { now: 'an object' } }])
+      })
+
+      it('takes the prefix literally: no wildcard, case-sensitive', async () => {
+        const board = await newBoard()
+        const keys = ['a%b/1', 'a_b/1', 'axb/1', 'a*b/1', 'a?b/1', 'a[b]/1', 'A%b/1', 'a%B/1']
+        await storage.putBoardSecrets(board.id, keys.map((key) => ({ key, value: key })))
+        for (const key of keys) {
+          const prefix = key.slice(0, -1)
+          expect((await storage.listBoardSecrets(board.id, prefix)).map((e) => e.key)).toEqual([key])
+        }
+        expect(await storage.deleteBoardSecrets(board.id, 'a*')).toBe(1)
+        expect(await storage.deleteBoardSecrets(board.id, 'a%b')).toBe(1)
+        expect((await storage.listBoardSecrets(board.id, '')).map((e) => e.key).sort()).toEqual(['A%b/1', 'a%B/1', 'a?b/1', 'a[b]/1', 'a_b/1', 'axb/1'].sort())
+      })
+
+      it('deletes by prefix, answers how many, and leaves the rest and other boards alone', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        await storage.putBoardSecrets(board.id, [
+          { key: 'private/r1/alice/shape:a', value: 1 },
+          { key: 'private/r1/bob/shape:b', value: 2 },
+          { key: 'private/r10/alice/shape:c', value: 3 },
+          { key: 'ballot/v1/alice', value: {} },
+        ])
+        await storage.putBoardSecrets(other.id, [{ key: 'private/r1/carol/shape:d', value: 4 }])
+        expect(await storage.deleteBoardSecrets(board.id, 'private/r1/')).toBe(2)
+        expect((await storage.listBoardSecrets(board.id, '')).map((e) => e.key)).toEqual(['ballot/v1/alice', 'private/r10/alice/shape:c'])
+        expect(await storage.listBoardSecrets(other.id, '')).toEqual([{ key: 'private/r1/carol/shape:d', value: 4 }])
+        expect(await storage.deleteBoardSecrets(board.id, 'private/r1/')).toBe(0)
+        expect(await storage.deleteBoardSecrets('nosuchboard00', '')).toBe(0)
+      })
+
+      it('puts all entries or none: a value that is not JSON or a bad key rejects the whole batch', async () => {
+        const board = await newBoard()
+        await storage.putBoardSecrets(board.id, [{ key: 'keep', value: 'before' }])
+        await expect(storage.putBoardSecrets(board.id, [{ key: 'keep', value: 'after' }, { key: 'new', value: 1 }, { key: 'bad', value: 10n }])).rejects.toThrow()
+        await expect(storage.putBoardSecrets(board.id, [{ key: 'keep', value: 'after' }, { key: 'bad', value: undefined }])).rejects.toThrow()
+        await expect(storage.putBoardSecrets(board.id, [{ key: 'keep', value: null }, { key: '', value: 1 }])).rejects.toThrow()
+        expect(await storage.listBoardSecrets(board.id, '')).toEqual([{ key: 'keep', value: 'before' }])
+      })
+
+      it('refuses entries of an unknown board and keeps nothing', async () => {
+        await expect(storage.putBoardSecrets('nosuchboard00', [{ key: 'k', value: 1 }])).rejects.toThrow()
+        await expect(storage.putBoardSecrets('nosuchboard00', [{ key: 'k', value: null }])).rejects.toThrow()
+        expect(await storage.listBoardSecrets('nosuchboard00', '')).toEqual([])
+      })
+
+      it('returns copies: changing what it returned, or what was put, does not change what is kept', async () => {
+        const board = await newBoard()
+        const value = { dots: { 'shape:a': 1 } }
+        await storage.putBoardSecrets(board.id, [{ key: 'k', value }])
+        value.dots['shape:a'] = 99
+        const [read] = await storage.listBoardSecrets(board.id, 'k')
+        ;(read!.value as typeof value).dots['shape:a'] = 42
+        expect(await storage.listBoardSecrets(board.id, 'k')).toEqual([{ key: 'k', value: { dots: { 'shape:a': 1 } } }])
+      })
+    })
+
     describe('identities', () => {
       const makeIdentity = (labId: string): StoredIdentity => ({
         id: testId('who'),

@@ -2,7 +2,7 @@ import type { Board, Lab, LabInvitations } from '../../shared/lab'
 import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 import type { Identity } from '../../shared/identity'
-import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
+import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
 
 /** A write that is held until the test releases it. */
 interface Held {
@@ -23,6 +23,8 @@ export class ControlledStorage implements Storage {
   holdCompactions = false
   /** When set, appends reject with this error (without reaching the inner storage). */
   failAppends: Error | null = null
+  /** When set, writing or deleting board secrets rejects with this error (without reaching the inner storage). */
+  failSecretWrites: Error | null = null
   /** When set, loading a board's updates rejects with this error. */
   failLoads: Error | null = null
   /** While true, loading a board's updates waits for {@link releaseLoads}. */
@@ -132,6 +134,17 @@ export class ControlledStorage implements Storage {
   }
   labAssetBytes(labId: string): Promise<number> {
     return this.inner.labAssetBytes(labId)
+  }
+  async putBoardSecrets(boardId: string, entries: readonly BoardSecret[]): Promise<void> {
+    if (this.failSecretWrites) throw this.failSecretWrites
+    return this.inner.putBoardSecrets(boardId, entries)
+  }
+  listBoardSecrets(boardId: string, prefix: string): Promise<BoardSecret[]> {
+    return this.inner.listBoardSecrets(boardId, prefix)
+  }
+  async deleteBoardSecrets(boardId: string, prefix: string): Promise<number> {
+    if (this.failSecretWrites) throw this.failSecretWrites
+    return this.inner.deleteBoardSecrets(boardId, prefix)
   }
   close(): Promise<void> {
     this.releaseLoads()
