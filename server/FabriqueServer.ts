@@ -24,6 +24,8 @@ import { SyncTickets } from './access/syncTickets'
 import { securityHeaders } from './http/securityHeaders'
 import { addIdentityRoutes } from './http/identityRoutes'
 import { clientAddress, isAllowedOrigin } from './http/requestOrigin'
+import { LabEventHub, type LabEventLimits } from './lab/LabEventHub'
+import { LabPresence } from './lab/LabPresence'
 import { createAssetReclaimer } from './maintenance/createAssetReclaimer'
 import { createBoardSeeder } from './rooms/BoardSeeder'
 import { RoomManager } from './rooms/RoomManager'
@@ -39,6 +41,8 @@ export interface FabriqueServerOptions {
   storage?: Storage
   /** Prebuilt board seeds; defaults to `seeds/` beside the running server (the build's). */
   seedsDir?: string
+  /** Limits of the live lab pages (`GET /api/labs/:labId/events`); defaults in `server/lab/LabEventHub.ts`. */
+  labEvents?: Partial<LabEventLimits>
 }
 
 /**
@@ -48,6 +52,9 @@ export interface FabriqueServerOptions {
 export class FabriqueServer {
   readonly storage: Storage
   readonly rooms: RoomManager
+  /** The open lab pages (Server-Sent Events). */
+  readonly labEvents: LabEventHub
+  private readonly labPresence: LabPresence
   private readonly http: http.Server
   private readonly sync: SyncEndpoint
   private readonly router = new Router()
@@ -58,6 +65,8 @@ export class FabriqueServer {
     const { config, logger } = options
     this.storage = options.storage ?? new SqliteStorage(path.join(config.dataDir, 'fabrique.db'))
     const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
+    this.labEvents = new LabEventHub(options.labEvents ?? {}, logger)
+    this.labPresence = new LabPresence({ hub: this.labEvents })
     this.rooms = new RoomManager({
       storage: this.storage,
       logger,
@@ -71,6 +80,8 @@ export class FabriqueServer {
       // The server owns the schema (migrated on load, before anyone is served), then the rules,
       // then the images no board needs any more are let go when a board leaves memory.
       hooks: [
+        // First: it only watches (joins, leaves, renames) and must see `identity.update` before the rules take it.
+        this.labPresence,
         createSchemaMigration({ currentSchema: () => seeder.currentSchema() }),
         createBoardAuthority({ storage: this.storage }),
         createAssetReclaimer({ storage: this.storage, graceMs: config.assetGraceMs, logger }),
@@ -95,6 +106,8 @@ export class FabriqueServer {
       seeder,
       rooms: this.rooms,
       creation: { policy: config.labCreation, adminSecret: config.adminSecret, limiter: new RateLimiter(config.labsPerHourPerAddress, 3_600_000), trustProxy: config.trustProxy },
+      events: this.labEvents,
+      presence: this.labPresence,
     })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl, key, tickets })
     addAssetRoutes(this.router, { storage: this.storage, key, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
@@ -182,6 +195,8 @@ export class FabriqueServer {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.sync.stopAccepting()
+      this.labPresence.close()
+      this.labEvents.close()
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()))
       await this.rooms.closeAll(CloseCode.serverShutdown, 'server restarting')
       this.sync.close()

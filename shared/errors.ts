@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'rate.limited',
   /** 429: too many labs created from this address (see `Retry-After`). */
   'labs.rateLimited',
+  /** 429: too many live lab pages open from this address, on this lab or on the server (see `Retry-After`). */
+  'events.tooMany',
   /** 401/403: creating a lab on this server needs its admin secret. */
   'labCreation.secretRequired',
   /** 403: a request or connection from another site's page. */

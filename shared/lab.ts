@@ -1,3 +1,4 @@
+import type { PersonOnBoard } from './commands'
 import type { Phase } from './phases'
 import type { Role } from './roles'
 
@@ -95,3 +96,30 @@ export interface BoardView {
 
 /** Body of every `4xx`/`5xx` answer (see `shared/errors.ts`). */
 export type { ApiErrorBody as ApiError } from './errors'
+
+export type { PersonOnBoard }
+
+/** Who is on each board of a lab right now, by board id (boards nobody is on are absent). */
+export type LabPresence = Record<string, PersonOnBoard[]>
+
+/**
+ * What `GET /api/labs/:labId/events` pushes (Server-Sent Events, one JSON object per `data:`
+ * line, comments `: ping` as heartbeats). Each event carries whole state, so applying it twice
+ * or after a reconnect's snapshot is harmless.
+ */
+export type LabEvent =
+  /** First event of every stream: everything the lab page shows, and how often heartbeats come. */
+  | { type: 'snapshot'; lab: Lab; boards: Board[]; role: Role; presence: LabPresence; heartbeatMs: number; invitations?: LabInvitations }
+  /** The lab was edited (title, phase, activities, members…): the whole lab. */
+  | { type: 'lab'; lab: Lab }
+  /** A board was created or changed: insert or replace it by id. */
+  | { type: 'board'; board: Board }
+  /** Who is on a board now (empty: nobody). */
+  | { type: 'presence'; boardId: string; people: PersonOnBoard[] }
+  /** Facilitators only: the invitation links changed (a secret was replaced). */
+  | { type: 'invitations'; invitations: LabInvitations }
+  /** The secret this stream was opened with was replaced: the stream ends and must not be reopened with it. */
+  | { type: 'revoked' }
+
+/** The `type` of every {@link LabEvent}. */
+export const LAB_EVENT_TYPES = ['snapshot', 'lab', 'board', 'presence', 'invitations', 'revoked'] as const satisfies readonly LabEvent['type'][]

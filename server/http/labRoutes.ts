@@ -1,4 +1,4 @@
-import type { Board, CreatedLab, Lab, LabView, RotatedToken } from '../../shared/lab'
+import type { Board, CreatedLab, Lab, LabEvent, LabView, RotatedToken } from '../../shared/lab'
 import { CloseCode } from '../../shared/protocol'
 import { canManageLab, ROLES, type Role } from '../../shared/roles'
 import { validateCreateBoard, validateCreateLab, validateUpdateLab } from '../../shared/validation'
@@ -9,6 +9,8 @@ import { generateId, generateLabTokens, generateToken, hashToken } from '../acce
 import type { Storage } from '../persistence/Storage'
 import type { RoomManager } from '../rooms/RoomManager'
 import type { BoardSeeder } from '../rooms/BoardSeeder'
+import type { LabEventHub } from '../lab/LabEventHub'
+import type { LabPresence } from '../lab/LabPresence'
 import { HttpError } from './HttpError'
 import { bearerToken, readBody, readJson, sendJson } from './io'
 import { clientAddress } from './requestOrigin'
@@ -21,6 +23,10 @@ export interface LabRoutesDeps {
   rooms: Pick<RoomManager, 'closeConnectionsOf'>
   /** Who may create labs, and how often from one address. */
   creation: { policy: 'open' | 'secret'; adminSecret: string | null; limiter: RateLimiter; trustProxy: boolean }
+  /** The open lab pages: told of every change made here. */
+  events: LabEventHub
+  /** Who is on each board now (for a lab page's first event). */
+  presence: Pick<LabPresence, 'snapshot'>
 }
 
 /** Whether `given` is the admin secret (compared as hashes, in constant time). */
@@ -29,8 +35,8 @@ function isAdminSecret(given: string | null, secret: string | null): boolean {
   return timingSafeEqual(Buffer.from(hashToken(given), 'hex'), Buffer.from(hashToken(secret), 'hex'))
 }
 
-/** `/api/labs…`: create a lab, read and edit it, create its boards. */
-export function addLabRoutes(router: Router, { storage, seeder, rooms, creation }: LabRoutesDeps): void {
+/** `/api/labs…`: create a lab, read and edit it, create its boards, follow it live. */
+export function addLabRoutes(router: Router, { storage, seeder, rooms, creation, events, presence }: LabRoutesDeps): void {
   router.add('POST', '/api/labs', async ({ req, res }) => {
     if (creation.policy === 'secret' && !isAdminSecret(bearerToken(req), creation.adminSecret)) {
       throw new HttpError(bearerToken(req) ? 403 : 401, 'labCreation.secretRequired', 'creating a lab needs the admin secret of this server')
@@ -73,6 +79,30 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation 
     sendJson(res, 200, body)
   })
 
+  // The lab page, live: Server-Sent Events read with `fetch` (the secret stays in the
+  // Authorization header; EventSource cannot send one). See `LabEvent` for what it carries.
+  router.add('GET', '/api/labs/:labId/events', async ({ req, res, params }) => {
+    const labId = params.labId!
+    const token = bearerToken(req)
+    let role: Role
+    for (;;) {
+      // A rotation that lands while the secret is checked must not let the old one through.
+      const epochs = ROLES.map((r) => events.secretEpoch(labId, r))
+      role = await authorizeLab(storage, labId, token)
+      if (ROLES.every((r, i) => events.secretEpoch(labId, r) === epochs[i])) break
+    }
+    const stream = events.open(labId, role, clientAddress(req, creation.trustProxy), res)
+    try {
+      const [lab, boards, invitations] = await Promise.all([storage.getLab(labId), storage.listBoards(labId), canManageLab(role) ? storage.getLabInvitations(labId) : null])
+      if (!lab) return stream.close()
+      stream.start({ type: 'snapshot', lab, boards, role, presence: presence.snapshot(labId), heartbeatMs: events.heartbeatMs, ...(invitations && { invitations }) })
+    } catch (err) {
+      // The status is already sent: the page sees the stream end and reconnects.
+      stream.destroy()
+      throw err
+    }
+  })
+
   router.add('POST', '/api/labs/:labId/tokens/:role/rotate', async ({ req, res, params }) => {
     const labId = params.labId!
     const caller = await authorizeLab(storage, labId, bearerToken(req))
@@ -88,6 +118,11 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation 
     // At once: whoever is connected with the old secret is closed (tickets and image grants of
     // that role stop verifying by themselves: they were signed for the old hash).
     rooms.closeConnectionsOf(labId, role, CloseCode.secretRotated, 'this link was replaced by a new one')
+    events.closeRole(labId, role)
+    if (role !== 'facilitator') {
+      const invitations = await storage.getLabInvitations(labId)
+      if (invitations) events.publish(labId, { type: 'invitations', invitations }, (stream) => canManageLab(stream.role))
+    }
     const body: RotatedToken = { role, token }
     sendJson(res, 201, body)
   })
@@ -99,6 +134,7 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation 
     if (!input.ok) throw new HttpError(400, 'input.invalid', input.error)
     const lab = await storage.updateLab(params.labId!, input.value, new Date().toISOString())
     if (!lab) throw new HttpError(404, 'lab.notFound', 'lab not found')
+    events.publish(lab.id, { type: 'lab', lab } satisfies LabEvent)
     sendJson(res, 200, lab)
   })
 
@@ -118,6 +154,7 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation 
       createdAt: new Date().toISOString(),
     }
     await storage.createBoard(board, await seeder.initialUpdate(board, input.value.lang))
+    events.publish(lab.id, { type: 'board', board })
     sendJson(res, 201, board)
   })
 }
