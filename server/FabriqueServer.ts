@@ -17,6 +17,7 @@ import type { Logger } from './logger'
 import { SqliteStorage } from './persistence/SqliteStorage'
 import type { Storage } from './persistence/Storage'
 import { createBoardAuthority } from './authority/createBoardAuthority'
+import { createWorkshop } from './workshop/createWorkshop'
 import { createSchemaMigration } from './authority/schemaMigration'
 import { RateLimiter } from './access/RateLimiter'
 import { ServerKey } from './access/signing'
@@ -84,6 +85,9 @@ export class FabriqueServer {
         this.labPresence,
         createSchemaMigration({ currentSchema: () => seeder.currentSchema() }),
         createBoardAuthority({ storage: this.storage }),
+        // After the rules: a private round takes a participant's new records out of the
+        // document once the rules have judged them.
+        createWorkshop({ storage: this.storage }),
         createAssetReclaimer({ storage: this.storage, graceMs: config.assetGraceMs, logger }),
       ],
     })

@@ -49,6 +49,8 @@ export const CommandErrorCode = {
   forbidden: 'forbidden',
   /** The server could not carry it out (e.g. storage failed); nothing was changed. */
   failed: 'failed',
+  /** Too many of these too fast (reactions): try again in a moment. */
+  rateLimited: 'rate-limited',
 } as const
 export type CommandErrorCode = (typeof CommandErrorCode)[keyof typeof CommandErrorCode]
 
@@ -82,7 +84,8 @@ function commandId(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null
 }
 
-const BOARD_COMMAND_TYPES = ['hello', 'board.setMode', 'shape.lock', 'participant.remove', 'participant.readmit', 'identity.update'] as const
+/** The board's own commands (`server/authority/`), beside the workshop's. */
+export const BOARD_COMMAND_TYPES = ['hello', 'board.setMode', 'shape.lock', 'participant.remove', 'participant.readmit', 'identity.update'] as const
 const COMMAND_TYPES: readonly CommandType[] = [...BOARD_COMMAND_TYPES, ...WORKSHOP_COMMAND_TYPES]
 
 /** Checks an untrusted command; returns it with its id, or what to answer. */

@@ -1,5 +1,6 @@
 import { readRemovedPeople } from '../../shared/boardSession'
 import { boardAssetPrefix } from '../../shared/assets'
+import { BOARD_COMMAND_TYPES } from '../../shared/commands'
 import { CloseCode } from '../../shared/protocol'
 import type { Storage } from '../persistence/Storage'
 import type { Room } from '../rooms/Room'
@@ -28,7 +29,8 @@ export function createBoardAuthority({ storage }: { storage: Storage }): RoomHoo
       return judgeChanges(room.doc, writer, changes, deleted.get(room))
     },
     onCommand({ room, connection, command }) {
-      return runBoardCommand(storage, room, connection, command)
+      // Only the board's own commands: the others (the workshop's) are left to their hooks.
+      return (BOARD_COMMAND_TYPES as readonly string[]).includes(command.type) ? runBoardCommand(storage, room, connection, command) : undefined
     },
     onDisconnect({ room }) {
       announcePeople(room)

@@ -135,6 +135,8 @@ export class Room {
   private readonly flushScheduler: FlushScheduler
   private readonly hooks: readonly RoomHooks[]
   private readonly sendBudget: SendBudget
+  /** Writes `onChange` hooks started for the batch being applied (see {@link holdRelayUntil}). */
+  private heldWrites: Promise<unknown>[] = []
   /** Incremented whenever the document changes: keys the cached full state. */
   private version = 0
   /** The whole board as a sync step 2, for newcomers (who have nothing): encoded once per version. */
@@ -357,6 +359,13 @@ export class Room {
         break
       }
       if (!handled) throw new CommandError(CommandErrorCode.unknownCommand, `no one handles "${command.type}" here`)
+      for (const hook of this.hooks) {
+        try {
+          hook.afterCommand?.({ room: this, connection, command })
+        } catch (err) {
+          this.logger.error('afterCommand hook failed', { command: command.type, err })
+        }
+      }
       connection.sendEvent({ type: 'result', id, command: command.type })
     } catch (err) {
       if (err instanceof CommandError) {
@@ -366,6 +375,19 @@ export class Room {
       this.logger.error('command failed', { command: command.type, err })
       connection.sendEvent({ type: 'error', id, code: CommandErrorCode.failed, message: 'the server could not do it; nothing was changed' })
     }
+  }
+
+  /**
+   * For an `onChange` hook that keeps part of a client's change outside the document (a note
+   * written during a private round, taken out by a correction and kept for its author only):
+   * the update being applied is stored and relayed only once `write` is done, so nobody
+   * receives the correction before what it took out is durable. A failed write fails the room
+   * like a failed store: clients reconnect and send their edits again.
+   */
+  holdRelayUntil(write: Promise<unknown>): void {
+    // Awaited (and its failure handled) by the flush under way.
+    write.catch(() => {})
+    this.heldWrites.push(write)
   }
 
   /**
@@ -443,6 +465,15 @@ export class Room {
       const refused = corrections.filter((c) => c.refused)
       if (corrections.length > 0) echo = true
       if (refused.length > 0) refusals.set(item.origin, [...(refusals.get(item.origin) ?? []), ...refused])
+    }
+    if (this.heldWrites.length > 0) {
+      try {
+        await Promise.all(this.heldWrites.splice(0))
+      } catch (err) {
+        for (const job of serverWrites) job.reject(err)
+        this.fail(err)
+        return
+      }
     }
     if (parts.length > 0) {
       // Stored as one row, relayed as one message.
@@ -606,6 +637,7 @@ export class Room {
     this.logger.error('storing an update failed, closing the room', { err })
     for (const connection of [...this.connections]) connection.close(CloseCode.storageFailure, 'storage failure, reconnect')
     for (const item of this.incoming.splice(0)) if (item.kind === 'server') item.reject(err)
+    this.heldWrites = []
   }
 
   get isFailed(): boolean {

@@ -24,6 +24,12 @@ export interface RoomHooks {
    * (a {@link CommandError} answers the sender with its code). Resolving answers `result`.
    */
   onCommand?(payload: { room: Room; connection: Connection; command: ClientCommand }): undefined | Promise<void>
+  /**
+   * A command was carried out (by whichever hook handled it), just before its `result` is
+   * sent: e.g. after `hello`, to send a newcomer the state that is only its own (its ballot,
+   * its private notes). Synchronous; errors are logged.
+   */
+  afterCommand?(payload: { room: Room; connection: Connection; command: ClientCommand }): void
   /** A connection left (closed by either side). */
   onDisconnect?(payload: { room: Room; connection: Connection }): void
   /** The room is leaving memory: everything received is stored. */
