@@ -12,9 +12,29 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code: string | null = null,
+    /** `Retry-After`, in milliseconds, when the server said when to try again. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message)
   }
+}
+
+/** The ApiError a non-2xx answer stands for (its body read as `{error, code}` when it is). */
+async function answerError(res: Response): Promise<ApiError> {
+  type Answer = { error?: unknown; code?: unknown } | null
+  let answer: Answer = null
+  try {
+    answer = (await res.json()) as Answer
+  } catch {
+    // not JSON: keep the status as the message
+  }
+  const retryAfter = Number(res.headers.get('retry-after'))
+  return new ApiError(
+    res.status,
+    typeof answer?.error === 'string' ? answer.error : `HTTP ${res.status}`,
+    typeof answer?.code === 'string' ? answer.code : null,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
+  )
 }
 
 async function request<T>(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -66,4 +86,20 @@ export const api = {
     request<{ role: Role; token: string }>('POST', `/api/labs/${encodeURIComponent(labId)}/tokens/${role}/rotate`, token, {}),
   createIdentity: (labId: string, token: string, input: { name: string; color?: string }) =>
     request<IssuedIdentity>('POST', `/api/labs/${encodeURIComponent(labId)}/identities`, token, input),
+  /**
+   * Opens the lab's live events (Server-Sent Events read with fetch: the secret stays in a
+   * header, which EventSource cannot send). Resolves with the streaming body; rejects with an
+   * {@link ApiError} when refused.
+   */
+  openLabEvents: async (labId: string, token: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> => {
+    const res = await fetch(`/api/labs/${encodeURIComponent(labId)}/events`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    })
+    if (!res.ok) throw await answerError(res)
+    if (!res.body) throw new ApiError(res.status, 'this browser cannot read a streamed answer')
+    return res.body
+  },
 }

@@ -3,6 +3,7 @@ import type { EditingMode } from '../../shared/boardSession'
 import { Icon } from '../components/Icon'
 import { EditingModeBadge, EditingModeSwitch } from '../facilitation/EditingModeSwitch'
 import { useI18n } from '../i18n/I18nProvider'
+import { BoardInviteContext } from '../lab/BoardInviteContext'
 import { ConnectionBadge } from './ConnectionBadge'
 import type { ConnectionState } from './useBoardStore'
 
@@ -31,6 +32,7 @@ export const BoardBarContext = createContext<BoardBarState | null>(null)
 /** The strip at the top of the canvas: back to the lab, title, connection, and the facilitator's controls. */
 export function BoardBar() {
   const bar = useContext(BoardBarContext)
+  const onInvite = useContext(BoardInviteContext)
   const { t } = useI18n()
   if (!bar) return null
   return (
@@ -49,7 +51,7 @@ export function BoardBar() {
       ) : (
         !bar.onSetMode && <EditingModeBadge mode={bar.editingMode} />
       )}
-      {(bar.onSetMode || bar.onOpenPeople || bar.onInsert) && (
+      {(bar.onSetMode || bar.onOpenPeople || bar.onInsert || onInvite) && (
         <div className="fab-board-bar__tools">
       {bar.onSetMode && <EditingModeSwitch mode={bar.editingMode} onChange={bar.onSetMode} />}
       {bar.onOpenPeople && (
@@ -63,6 +65,12 @@ export function BoardBar() {
         <button type="button" className="fab-board-bar__action" onClick={bar.onInsert} data-testid="open-insert-template" title={t('board.insert')}>
           <Icon name="plus" />
           <span className="fab-board-bar__action-label">{t('board.insert')}</span>
+        </button>
+      )}
+      {onInvite && (
+        <button type="button" className="fab-board-bar__action" onClick={onInvite} data-testid="open-board-invite" title={t('labLive.invite')}>
+          <Icon name="qr" />
+          <span className="fab-board-bar__action-label">{t('labLive.invite')}</span>
         </button>
       )}
         </div>

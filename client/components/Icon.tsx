@@ -5,6 +5,7 @@ const PATHS = {
   lock: 'M7 11V8a5 5 0 0 1 10 0v3M6 11h12v9H6z',
   pen: 'M4 20l4-1 11-11-3-3L5 16l-1 4z',
   snow: 'M12 3v18M4.2 7.5l15.6 9M4.2 16.5l15.6-9',
+  qr: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 14h2M14 18h2M18 18h2v2h-2z',
 } as const
 
 export type IconName = keyof typeof PATHS

@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react'
 import type { Lab } from '../../shared/lab'
 import { ACTIVITIES, PHASE_INFO } from '../../shared/phases'
 import type { Role } from '../../shared/roles'
 import { useI18n } from '../i18n/I18nProvider'
 
 /** Where the lab stands, readable in ten seconds: problem, territory, phase, progress. */
-export function LabSummary({ lab, role, onEdit }: { lab: Lab; role: Role; onEdit?: () => void }) {
+export function LabSummary({ lab, role, onEdit, status }: { lab: Lab; role: Role; onEdit?: () => void; status?: ReactNode }) {
   const { t, plural, pick, lang } = useI18n()
   const done = ACTIVITIES.filter((a) => lab.activities[a.id] === 'done').length
   const started = lab.startDate ? new Date(lab.startDate + 'T00:00:00').toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric' }) : null
@@ -15,6 +16,7 @@ export function LabSummary({ lab, role, onEdit }: { lab: Lab; role: Role; onEdit
         <span className="fab-chip" data-testid="lab-role">
           {t('lab.yourRole')} : {t(`role.${role}`)}
         </span>
+        {status}
         {onEdit && (
           <button type="button" className="fab-button" onClick={onEdit} data-testid="lab-edit">
             {t('lab.edit')}

@@ -1,7 +1,9 @@
-import type { ActivityState, Board, Lab } from '../../shared/lab'
+import type { ActivityState, Board, Lab, LabPresence } from '../../shared/lab'
 import { ACTIVITIES, PHASE_INFO, PHASES, type Bilingual, type Phase } from '../../shared/phases'
 import { ACTIVITY_STATES } from '../../shared/lab'
+import { Icon } from '../components/Icon'
 import { useI18n } from '../i18n/I18nProvider'
+import { PeopleOnBoard } from './PeopleOnBoard'
 
 /** A template offered as a tool for an activity. */
 export interface ActivityTool {
@@ -15,6 +17,10 @@ export interface PhaseTimelineProps {
   canEdit: boolean
   toolsFor: (activityId: string) => ActivityTool[]
   boardHref: (board: Board) => string
+  /** Who is on each board now. */
+  presence: LabPresence
+  /** Facilitators: opens a board's invitation links. */
+  onInvite?: (board: Board) => void
   onActivityState: (activityId: string, state: ActivityState) => void
   onUseTool: (phase: Phase, templateId: string, activityId: string) => void
 }
@@ -23,7 +29,7 @@ export interface PhaseTimelineProps {
  * Détection → Émergence → Expérimentation → Déploiement: for each phase its duration and
  * objective, its activities with their state and tools, and the boards made in it.
  */
-export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, onActivityState, onUseTool }: PhaseTimelineProps) {
+export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, presence, onInvite, onActivityState, onUseTool }: PhaseTimelineProps) {
   const { t, pick } = useI18n()
   const currentIndex = PHASES.indexOf(lab.phase)
   return (
@@ -97,10 +103,16 @@ export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, onAct
               ) : (
                 <ul>
                   {phaseBoards.map((board) => (
-                    <li key={board.id}>
+                    <li key={board.id} className="fab-phase__board" data-board-id={board.id}>
                       <a href={boardHref(board)} data-testid="board-link">
                         {board.title}
                       </a>
+                      <PeopleOnBoard people={presence[board.id] ?? []} compact />
+                      {onInvite && (
+                        <button type="button" className="fab-icon-button" onClick={() => onInvite(board)} title={t('labLive.invite.button', { title: board.title })} aria-label={t('labLive.invite.button', { title: board.title })} data-testid="board-invite">
+                          <Icon name="qr" />
+                        </button>
+                      )}
                     </li>
                   ))}
                 </ul>

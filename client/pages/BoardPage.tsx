@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { atom, createUserId, type TLUser } from 'tldraw'
 import type { IssuedIdentity } from '../../shared/identity'
 import type { BoardView } from '../../shared/lab'
@@ -11,6 +11,9 @@ import { loadClientConfig } from '../api/useClientConfig'
 import { BoardCanvas } from '../board/BoardCanvas'
 import { NamePrompt } from '../board/NamePrompt'
 import { ErrorPanel } from '../components/ErrorPanel'
+import { BoardInviteContext } from '../lab/BoardInviteContext'
+import { BoardInviteDialog } from '../lab/BoardInviteDialog'
+import { suggestName } from '../lab/suggestName'
 import { isNetworkFailure, keepBoardView, keepClientConfig, keptBoardView, keptClientConfig } from '../offline/keptViews'
 import { useI18n } from '../i18n/I18nProvider'
 
@@ -18,15 +21,23 @@ function toTLUser(identity: IssuedIdentity): TLUser {
   return { id: createUserId(identity.id), typeName: 'user', name: identity.name, color: identity.color, imageUrl: '', meta: {} }
 }
 
-/** `/board/:boardId`: asks a name on the first visit to the lab (the server issues an identity), then opens the live canvas. */
+/**
+ * `/board/:boardId`: on the first visit to the lab, a name — offered already filled in, so
+ * joining is one tap (the server issues an identity) — then the live canvas. Facilitators can
+ * show the board's invitation links from its bar.
+ */
 export function BoardPage({ boardId }: { boardId: string }) {
-  const { t, explain } = useI18n()
+  const { t, explain, lang } = useI18n()
   const [token] = useState(() => tokenForBoard(boardId))
   const [view, setView] = useState<BoardView | null>(null)
   const [config, setConfig] = useState<ClientConfig | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [identity, setIdentity] = useState<IssuedIdentity | null>(null)
   const [$user] = useState(() => atom<TLUser | null>('user', null))
+  const [offeredName] = useState(() => lastUsedName() || suggestName(lang))
+  const [joining, setJoining] = useState(false)
+  const [inviting, setInviting] = useState(false)
+  const openInvite = useCallback(() => setInviting(true), [])
 
   useEffect(() => {
     if (!token) return
@@ -77,28 +88,34 @@ export function BoardPage({ boardId }: { boardId: string }) {
   }
 
   const join = async (name: string) => {
-    if (!view || !token) return
+    if (!view || !token || joining) return
+    setJoining(true)
     try {
       changeIdentity(await api.createIdentity(view.lab.id, token, { name }))
     } catch (err) {
       setError(explain(err))
+    } finally {
+      setJoining(false)
     }
   }
 
   if (!token) return <div className="fab-center"><ErrorPanel message={t('error.noToken')} home /></div>
   if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} home /></div>
   if (!view || !config) return <div className="fab-center fab-muted">{t('loading')}</div>
-  if (!identity) return <NamePrompt initial={lastUsedName()} onSubmit={(name) => void join(name)} />
+  if (!identity) return <NamePrompt initial={offeredName} boardTitle={view.board.title} busy={joining} onSubmit={(name) => void join(name)} />
   return (
-    <BoardCanvas
-      board={view.board}
-      token={token}
-      role={view.role}
-      identity={identity}
-      $user={$user}
-      onIdentityChange={changeIdentity}
-      licenseKey={config.tldrawLicenseKey}
-      labLink={linkWithToken(`/lab/${view.lab.id}`, token)}
-    />
+    <BoardInviteContext.Provider value={view.role === 'facilitator' ? openInvite : null}>
+      <BoardCanvas
+        board={view.board}
+        token={token}
+        role={view.role}
+        identity={identity}
+        $user={$user}
+        onIdentityChange={changeIdentity}
+        licenseKey={config.tldrawLicenseKey}
+        labLink={linkWithToken(`/lab/${view.lab.id}`, token)}
+      />
+      {inviting && <BoardInviteDialog board={view.board} token={token} onClose={() => setInviting(false)} />}
+    </BoardInviteContext.Provider>
   )
 }

@@ -9,10 +9,13 @@ import { useClientConfig } from '../api/useClientConfig'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
 import { useI18n } from '../i18n/I18nProvider'
+import { BoardInviteDialog } from '../lab/BoardInviteDialog'
 import { CreateBoardDialog } from '../lab/CreateBoardDialog'
+import { CurrentPhaseBoards } from '../lab/CurrentPhaseBoards'
 import { InvitePanel } from '../lab/InvitePanel'
 import { LabDetailsForm } from '../lab/LabDetailsForm'
 import { LabSummary } from '../lab/LabSummary'
+import { LiveIndicator } from '../lab/LiveIndicator'
 import { MembersPanel } from '../lab/MembersPanel'
 import { PhaseTimeline } from '../lab/PhaseTimeline'
 import { useLab } from '../lab/useLab'
@@ -24,15 +27,19 @@ interface CreateRequest {
   highlight?: readonly string[]
 }
 
-/** `/lab/:labId`: where the lab stands, its journey through the four phases, its boards. */
+/**
+ * `/lab/:labId`: where the lab stands, the boards of its current phase with who is on them
+ * now, its journey through the four phases; kept up to date live, without a reload.
+ */
 export function LabPage({ labId }: { labId: string }) {
   const { t, explain } = useI18n()
   const [token] = useState(() => tokenForLab(labId))
-  const { view, error, reload, update } = useLab(labId, token)
+  const { view, error, reload, update, presence, live } = useLab(labId, token)
   const config = useClientConfig()
   const [editing, setEditing] = useState(false)
   const [creating, setCreating] = useState<CreateRequest | null>(null)
   const [actionError, setActionError] = useState<string | null>(null)
+  const [inviting, setInviting] = useState<Board | null>(null)
 
   if (!token) return <Shell><ErrorPanel message={t('error.noToken')} home /></Shell>
   if (error) return <Shell><ErrorPanel message={explain(error)} onRetry={reload} home /></Shell>
@@ -41,6 +48,8 @@ export function LabPage({ labId }: { labId: string }) {
   const { lab, boards, role } = view
   const canEdit = role === 'facilitator'
   const boardHref = (board: Board) => linkWithToken(`/board/${board.id}`, token)
+  const onInvite = canEdit ? (board: Board) => setInviting(board) : undefined
+  const newBoard = () => setCreating({ phase: lab.phase, template: null })
   const attempt = (promise: Promise<unknown>) => {
     setActionError(null)
     promise.catch((err: unknown) => setActionError(explain(err)))
@@ -51,14 +60,20 @@ export function LabPage({ labId }: { labId: string }) {
       {editing ? (
         <LabDetailsForm lab={lab} onSave={update} onDone={() => setEditing(false)} />
       ) : (
-        <LabSummary lab={lab} role={role} onEdit={canEdit ? () => setEditing(true) : undefined} />
+        <LabSummary lab={lab} role={role} onEdit={canEdit ? () => setEditing(true) : undefined} status={<LiveIndicator state={live.state} />} />
+      )}
+      {live.state === 'stopped' && (
+        <p className="fab-warning" role="alert" data-testid="lab-live-stopped">
+          {t('labLive.stopped.help', { reason: explain(live.error) })}
+        </p>
       )}
       {actionError && <ErrorPanel message={actionError} />}
+      <CurrentPhaseBoards lab={lab} boards={boards} presence={presence} boardHref={boardHref} onInvite={onInvite} onCreate={canEdit ? newBoard : undefined} />
       <section className="fab-journey">
         <div className="fab-section-head">
           <h2>{t('lab.journey')}</h2>
           {canEdit && (
-            <button type="button" className="fab-button fab-button--primary" onClick={() => setCreating({ phase: lab.phase, template: null })} data-testid="new-board">
+            <button type="button" className="fab-button" onClick={newBoard} data-testid="new-board">
               {t('board.create.title')}
             </button>
           )}
@@ -69,6 +84,8 @@ export function LabPage({ labId }: { labId: string }) {
           canEdit={canEdit}
           toolsFor={(activityId) => templatesForActivity(activityId)}
           boardHref={boardHref}
+          presence={presence}
+          onInvite={onInvite}
           onActivityState={(activityId, state) => attempt(update({ activities: { [activityId]: state } }))}
           onUseTool={(phase, template, activityId) =>
             setCreating({ phase, template, highlight: templatesForActivity(activityId).map((d) => d.id) })
@@ -91,6 +108,7 @@ export function LabPage({ labId }: { labId: string }) {
           }}
         />
       )}
+      {inviting && token && <BoardInviteDialog board={inviting} token={token} invitations={view.invitations} onClose={() => setInviting(null)} />}
       {creating && (
         <CreateBoardDialog
           labId={lab.id}
