@@ -5,6 +5,7 @@ import { EditingModeBadge, EditingModeSwitch } from '../facilitation/EditingMode
 import { useI18n } from '../i18n/I18nProvider'
 import { BoardInviteContext } from '../lab/BoardInviteContext'
 import { ConnectionBadge } from './ConnectionBadge'
+import { WorkshopParticipantButtons, WorkshopToolsButton } from '../workshop/WorkshopMenu'
 import type { ConnectionState } from './useBoardStore'
 
 export interface BoardBarState {
@@ -73,8 +74,10 @@ export function BoardBar() {
           <span className="fab-board-bar__action-label">{t('labLive.invite')}</span>
         </button>
       )}
+      <WorkshopToolsButton />
         </div>
       )}
+      <WorkshopParticipantButtons />
     </div>
   )
 }

@@ -12,19 +12,20 @@ import { useI18n } from '../i18n/I18nProvider'
 import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
 import { BoardBar, BoardBarContext } from './BoardBar'
 import { openBoardView } from './camera/navigation'
-import { ZoneNavigator } from './camera/ZoneNavigator'
 import { insertTemplate } from './insertTemplate'
 import { RefusalNotice } from './RefusalNotice'
 import { RemovedNotice } from './RemovedNotice'
 import { RevokedNotice } from './RevokedNotice'
 import { SchemaProblem } from './SchemaProblem'
 import { useBoardStore } from './useBoardStore'
+import { WorkshopContext } from '../workshop/WorkshopContext'
+import { WorkshopLayer } from '../workshop/WorkshopLayer'
 
 /** Fonts, icons and translations come from Fabrique's own origin: no request leaves it. */
 const assetUrls = getAssetUrlsByImport()
 
 /** Stable across renders, as tldraw asks: the bar reads its state from context. */
-const components: TLComponents = { TopPanel: BoardBar, InFrontOfTheCanvas: ZoneNavigator }
+const components: TLComponents = { TopPanel: BoardBar, InFrontOfTheCanvas: WorkshopLayer }
 
 /**
  * Participants write inside the structure a facilitator prepared: tldraw's lock actions are
@@ -54,7 +55,7 @@ export interface BoardCanvasProps {
 export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink }: BoardCanvasProps) {
   const { lang, setLang } = useI18n()
   const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
-  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked } = boardState
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked, workshop } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   const [showPeople, setShowPeople] = useState(false)
@@ -119,6 +120,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
           pending,
         }}
       >
+        <WorkshopContext.Provider value={workshop}>
         <Tldraw
           store={storeWithStatus}
           assetUrls={assetUrls}
@@ -129,6 +131,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
           overrides={isFacilitator ? undefined : participantOverrides}
           onMount={onMount}
         />
+        </WorkshopContext.Provider>
       </BoardBarContext.Provider>
       <RefusalNotice refusal={refusal} mode={editingMode} />
       {inserting && editor && doc && (

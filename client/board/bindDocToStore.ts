@@ -8,6 +8,24 @@ export const LOCAL_ORIGIN = Symbol('fabrique-local')
 
 export type SchemaState = 'ok' | 'newer' | 'failed'
 
+/** This person's changes to the document, as one store batch made them. */
+export interface LocalChanges {
+  added: TLRecord[]
+  updated: TLRecord[]
+  removed: TLRecord[]
+}
+
+/**
+ * Keeps some of this person's records out of the document (a private writing round): they
+ * stay in the store and travel another way.
+ */
+export interface RecordDiverter {
+  /** Takes the changes that must not be written to the document; returns the rest. */
+  divert(changes: LocalChanges): LocalChanges
+  /** Whether this record is held outside the document: a remote delete must not take it off the canvas. */
+  holds(id: string): boolean
+}
+
 export interface BindOptions {
   store: TLStore
   doc: Y.Doc
@@ -17,6 +35,8 @@ export interface BindOptions {
   onSchemaProblem: (state: Exclude<SchemaState, 'ok'>, reason: string) => void
   /** A remote record failed validation: it was skipped, the rest of the board works. */
   onInvalidRecord?: (record: unknown, err: unknown) => void
+  /** Takes this person's private records out of what is written (see RecordDiverter). */
+  diverter?: RecordDiverter
 }
 
 /**
@@ -30,7 +50,7 @@ export interface BindOptions {
  * Returns `{ state, unbind }`; `state` is 'newer' or 'failed' when the board must not be
  * edited by this client (nothing is loaded then).
  */
-export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvalidRecord }: BindOptions): { state: SchemaState; unbind: () => void } {
+export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvalidRecord, diverter }: BindOptions): { state: SchemaState; unbind: () => void } {
   const records = getRecordsMap(doc)
   const schema = store.schema
   let state: SchemaState = 'ok'
@@ -59,7 +79,7 @@ export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvali
 
   const applyRemote = (put: StoredRecord[], removed: string[]) => {
     const toPut = put.map(valid).filter((r): r is TLRecord => r !== null)
-    const toRemove = removed.filter((id) => store.has(id as TLRecord['id'])) as TLRecord['id'][]
+    const toRemove = removed.filter((id) => store.has(id as TLRecord['id']) && !diverter?.holds(id)) as TLRecord['id'][]
     if (toPut.length === 0 && toRemove.length === 0) return
     store.mergeRemoteChanges(() => {
       if (toRemove.length) store.remove(toRemove)
@@ -114,12 +134,15 @@ export function bindDocToStore({ store, doc, canWrite, onSchemaProblem, onInvali
   const stopListening = store.listen(
     ({ changes }) => {
       if (state !== 'ok' || !canWrite()) return
+      const local: LocalChanges = { added: Object.values(changes.added), updated: Object.values(changes.updated).map(([, to]) => to), removed: Object.values(changes.removed) }
+      const { added, updated, removed } = diverter ? diverter.divert(local) : local
+      if (added.length + updated.length + removed.length === 0) return
       Y.transact(
         doc,
         () => {
-          for (const record of Object.values(changes.added)) records.set(record.id, record as unknown as StoredRecord)
-          for (const [, to] of Object.values(changes.updated)) records.set(to.id, to as unknown as StoredRecord)
-          for (const record of Object.values(changes.removed)) records.delete(record.id)
+          for (const record of added) records.set(record.id, record as unknown as StoredRecord)
+          for (const record of updated) records.set(record.id, record as unknown as StoredRecord)
+          for (const record of removed) records.delete(record.id)
         },
         LOCAL_ORIGIN,
       )

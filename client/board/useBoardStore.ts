@@ -28,6 +28,7 @@ import { BoardChannel } from './BoardChannel'
 import { bindDocToStore } from './bindDocToStore'
 import { bindPresence } from './bindPresence'
 import { ticketWebSocket } from './ticketSocket'
+import { Workshop } from '../workshop/Workshop'
 
 /** What the participant sees of the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'offline'
@@ -65,6 +66,8 @@ export interface BoardStoreState {
   pending: number
   /** The secret this page opened the board with was replaced by a facilitator. */
   revoked: boolean
+  /** The facilitator's workshop toolkit on this board (timer, votes, agenda…), once connected. */
+  workshop: Workshop | null
 }
 
 function syncUrl(): string {
@@ -94,6 +97,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     refusal: null,
     pending: pendingChanges.get(boardId),
     revoked: false,
+    workshop: null,
   })
   const credential = identityCredential(identity)
   const identityId = identity.id
@@ -136,9 +140,11 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
       if (event.type === 'people') update({ people: event.people })
       else if (event.type === 'refused') refused(event.changes[0]?.rule ?? 'refused')
       else if (event.type === 'removed') update({ removed: true })
+      else workshop.onEvent(event)
     }
     const channel = new BoardChannel(provider, onEvent)
-    update({ channel })
+    const workshop = new Workshop({ doc, store, provider, channel, boardId, identityId, role })
+    update({ channel, workshop })
     const onClosed = (event: { code: number }) => {
       if (event.code === CloseCode.removed) update({ removed: true })
       else if (event.code === CloseCode.secretRotated) update({ revoked: true })
@@ -190,11 +196,13 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
           update({ schemaProblem: problem })
         },
         onInvalidRecord: (record, err) => console.warn('Fabrique: skipped an invalid record', record, err),
+        diverter: workshop.privateWriter,
       })
       performance.mark('fabrique:bound')
       if (binding.state !== 'ok') return
       const unguard = guardWithRules({ store, role, identityId, mode: () => $editingMode.get(), onRefused: refused })
       const unbindPresence = bindPresence(store, provider.awareness, $user)
+      workshop.attach()
       cleanupBinding = () => {
         unguard()
         binding.unbind()
@@ -244,6 +252,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
       session.unobserve(readSession)
       stopMode()
       stopModeState()
+      workshop.destroy()
       channel.destroy()
       cleanupBinding?.()
       provider.destroy()

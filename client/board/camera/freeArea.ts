@@ -26,6 +26,7 @@ export const PANEL_SELECTORS = [
   '.tlui-debug-panel',
   '.tl-watermark_SEE-LICENSE',
   '.fab-zone-nav',
+  '.fab-workshop-strip',
 ] as const
 
 /** Space kept between a panel and what the camera frames. */
