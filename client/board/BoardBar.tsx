@@ -69,9 +69,8 @@ export function BoardBar() {
         </button>
       )}
       {onInvite && (
-        <button type="button" className="fab-board-bar__action" onClick={onInvite} data-testid="open-board-invite" title={t('labLive.invite')}>
+        <button type="button" className="fab-board-bar__action" onClick={onInvite} data-testid="open-board-invite" title={t('labLive.invite')} aria-label={t('labLive.invite')}>
           <Icon name="qr" />
-          <span className="fab-board-bar__action-label">{t('labLive.invite')}</span>
         </button>
       )}
       <WorkshopToolsButton />

@@ -4,8 +4,9 @@ import { useI18n } from '../i18n/I18nProvider'
 export interface NamePromptProps {
   /** The name offered: the last one used on this device, or a friendly made-up one. */
   initial: string
-  /** The board being joined, named in the title. */
+  /** The board being joined, named in the title, and its lab. */
   boardTitle?: string
+  labTitle?: string
   /** While the server issues the identity: the button waits (a second tap would make a second person). */
   busy?: boolean
   onSubmit: (name: string) => void
@@ -17,7 +18,7 @@ export interface NamePromptProps {
  * now or changed later from the board's menu. On a touch screen the field is not focused at
  * once: the keyboard would cover the button.
  */
-export function NamePrompt({ initial, boardTitle, busy = false, onSubmit }: NamePromptProps) {
+export function NamePrompt({ initial, boardTitle, labTitle, busy = false, onSubmit }: NamePromptProps) {
   const { t } = useI18n()
   const [name, setName] = useState(initial)
   const [touchScreen] = useState(() => window.matchMedia?.('(pointer: coarse)').matches ?? false)
@@ -29,6 +30,12 @@ export function NamePrompt({ initial, boardTitle, busy = false, onSubmit }: Name
   return (
     <div className="fab-dialog-backdrop fab-join">
       <form className="fab-dialog fab-join__form" onSubmit={submit} aria-labelledby="name-title" data-testid="name-prompt">
+        {labTitle && (
+          <p className="fab-join__lab">
+            <img src="/favicon.svg" alt="" width={22} height={22} />
+            {labTitle}
+          </p>
+        )}
         <h2 id="name-title">{boardTitle ? t('labLive.join.title', { title: boardTitle }) : t('name.title')}</h2>
         <label className="fab-field">
           <span>{t('name.label')}</span>

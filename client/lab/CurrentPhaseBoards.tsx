@@ -32,7 +32,7 @@ export function CurrentPhaseBoards({ lab, boards, presence, boardHref, onInvite,
           </p>
         </div>
         {onCreate && (
-          <button type="button" className="fab-button fab-button--primary" onClick={onCreate} data-testid="now-new-board">
+          <button type="button" className="fab-button fab-button--primary" onClick={onCreate} data-testid="new-board">
             {t('board.create.title')}
           </button>
         )}

@@ -102,7 +102,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   if (!token) return <div className="fab-center"><ErrorPanel message={t('error.noToken')} home /></div>
   if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} home /></div>
   if (!view || !config) return <div className="fab-center fab-muted">{t('loading')}</div>
-  if (!identity) return <NamePrompt initial={offeredName} boardTitle={view.board.title} busy={joining} onSubmit={(name) => void join(name)} />
+  if (!identity) return <NamePrompt initial={offeredName} boardTitle={view.board.title} labTitle={view.lab.title} busy={joining} onSubmit={(name) => void join(name)} />
   return (
     <BoardInviteContext.Provider value={view.role === 'facilitator' ? openInvite : null}>
       <BoardCanvas

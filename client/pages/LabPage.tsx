@@ -72,11 +72,6 @@ export function LabPage({ labId }: { labId: string }) {
       <section className="fab-journey">
         <div className="fab-section-head">
           <h2>{t('lab.journey')}</h2>
-          {canEdit && (
-            <button type="button" className="fab-button" onClick={newBoard} data-testid="new-board">
-              {t('board.create.title')}
-            </button>
-          )}
         </div>
         <PhaseTimeline
           lab={lab}
