@@ -45,10 +45,15 @@ export interface EditingState {
 /** Identity id → who removed them and when; they are refused on this board until readmitted. */
 export type RemovedPeople = Record<string, { name: string; by: string; at: string }>
 
+/** The editing mode an `editing` session value holds (`open` when absent or unreadable). */
+export function editingModeOf(value: unknown): EditingMode {
+  const mode = (value as Partial<EditingState> | null | undefined)?.mode
+  return isEditingMode(mode) ? mode : 'open'
+}
+
 /** The board's editing mode (`open` when never set or unreadable). */
 export function readEditingMode(doc: Y.Doc): EditingMode {
-  const value = getSessionMap(doc).get(BoardSessionKey.editing) as Partial<EditingState> | undefined
-  return isEditingMode(value?.mode) ? value.mode : 'open'
+  return editingModeOf(getSessionMap(doc).get(BoardSessionKey.editing))
 }
 
 /** The identities removed from the board. */

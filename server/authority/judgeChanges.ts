@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { referencesOf } from '../../shared/authority/records'
 import { judgeRecordChange, Rule, type RuleContext, type RuleName } from '../../shared/authority/rules'
 import { BoardDocKey, BoardMetaKey, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
-import { readEditingMode } from '../../shared/boardSession'
+import { BoardSessionKey, editingModeOf, readEditingMode } from '../../shared/boardSession'
 import type { Role } from '../../shared/roles'
 import type { Correction } from '../rooms/RoomHooks'
 import type { DocChange } from '../rooms/transactionChanges'
@@ -98,6 +98,11 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
   if (recordChanges.size === 0) return corrections
 
   const records = getRecordsMap(doc)
+  // The mode as it was before this update: the document already holds the update, so a
+  // client that wrote `session.editing` in it (refused above) would otherwise be judged by
+  // the mode it chose (unfreezing the board for its own notes).
+  const editing = changes.find((c) => c.root === BoardDocKey.session && c.path.length === 1 && c.path[0] === BoardSessionKey.editing)
+  const mode = editing ? editingModeOf(editing.before) : readEditingMode(doc)
   // What each changed record was: its value before, or what it was when it was deleted.
   const previous = new Map<string, StoredRecord | undefined>()
   for (const [id, change] of recordChanges) previous.set(id, change.before === undefined ? deleted.get(id) : asRecord(change.before))
@@ -107,7 +112,7 @@ export function judgeChanges(doc: Y.Doc, writer: Writer, changes: readonly DocCh
     role: writer.role,
     identityId: writer.identityId,
     assetPrefix: writer.assetPrefix,
-    mode: readEditingMode(doc),
+    mode,
     before: (id) => (previous.has(id) ? previous.get(id) : asRecord(records.get(id))),
     after: (id) => {
       const change = recordChanges.get(id)

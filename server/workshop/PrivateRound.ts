@@ -2,7 +2,7 @@ import { referencesOf } from '../../shared/authority/records'
 import { Rule } from '../../shared/authority/rules'
 import { boardAssetPrefix } from '../../shared/assets'
 import { BoardDocKey, getRecordsMap, getSessionMap, type StoredRecord } from '../../shared/boardDoc'
-import { BoardSessionKey, isEditingMode, type EditingMode } from '../../shared/boardSession'
+import { BoardSessionKey, editingModeOf, type EditingMode } from '../../shared/boardSession'
 import { CommandErrorCode, type ServerEvent } from '../../shared/commands'
 import type { WorkshopCommand } from '../../shared/workshop/commands'
 import type { PrivateRoundState } from '../../shared/workshop/privateRound'
@@ -202,8 +202,7 @@ export class PrivateRound {
   }
 
   private modeBefore(changes: readonly DocChange[]): EditingMode {
-    const mode = (sessionValueBefore(this.room.doc, changes, BoardSessionKey.editing) as { mode?: unknown } | undefined)?.mode
-    return isEditingMode(mode) ? mode : 'open'
+    return editingModeOf(sessionValueBefore(this.room.doc, changes, BoardSessionKey.editing))
   }
 
   private rememberDeleted(id: string): void {
