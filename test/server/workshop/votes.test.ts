@@ -198,6 +198,22 @@ describe('dot voting', () => {
     expect(JSON.stringify(sessionOf(w.viewer.doc))).not.toContain(w.identities.alice.identity.id)
   })
 
+  it('a new vote may open while a revealed one shows: it replaces the results on the notes, the record stays', async () => {
+    const s = await w0.server()
+    const w = await w0.setup(s)
+    await notes(w)
+    const first = await openVote(w)
+    await cast(w.participant, first.id, 'shape:bus')
+    await w.facilitator.commands.ok({ type: 'vote.reveal', voteId: first.id })
+    const second = await openVote(w, { title: 'Second tour', scope: { kind: 'selection', ids: ['shape:bus', 'shape:cafe'] } })
+    expect(second).toMatchObject({ status: 'open', title: 'Second tour', voters: 0 })
+    expect(sessionOf(w.room.doc)[voteRecordKey(first.id)]).toMatchObject({ id: first.id, voters: 1 })
+    expect(await w.facilitator.commands.send({ type: 'vote.dismiss', voteId: first.id })).toMatchObject({ type: 'error', code: 'invalid' })
+    // The first vote's ballot does not count in the second.
+    expect(await cast(w.participant, second.id, 'shape:cafe')).toMatchObject({ type: 'result' })
+    expect(eventsOf(w.participant, 'ballot').at(-1)).toEqual({ type: 'ballot', voteId: second.id, dots: { 'shape:cafe': 1 } })
+  })
+
   it('a cancelled vote leaves nothing: no results, no record, no ballots', async () => {
     const s = await w0.server()
     const w = await w0.setup(s)
