@@ -150,7 +150,7 @@ export class PrivateRound {
     // Bindings whose arrow is private are private too.
     for (const change of changes) {
       const record = isRecordChange(change) && change.before === undefined ? asRecord(change.after) : undefined
-      if (record?.typeName === 'binding' && typeof record.fromId === 'string' && (created.has(record.fromId) || mine?.has(record.fromId))) created.set(record.id, change)
+      if (record?.typeName === 'binding' && typeof record.fromId === 'string' && (created.has(record.fromId) || mine?.has(record.fromId))) created.set(change.path[0]!, change)
     }
     if (created.size === 0) return []
     const records = getRecordsMap(this.room.doc)

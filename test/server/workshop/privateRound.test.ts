@@ -226,6 +226,37 @@ describe('the private writing round', () => {
     expect(eventsOf(w.participant, 'refused').flatMap((e) => e.changes.map((c) => c.rule))).toEqual(expect.arrayContaining(['server-only', 'missing-reference']))
   })
 
+  it('diverts an arrow with its bindings (private with their arrow); a binding of a board arrow to a new note is refused', async () => {
+    const s = await w0.server()
+    const w = await w0.setup(s)
+    const raws = await watchers(s, w)
+    Y.transact(w.facilitator.doc, () => {
+      getRecordsMap(w.facilitator.doc).set('shape:topic', note('topic', 'sujet'))
+      getRecordsMap(w.facilitator.doc).set('shape:board-arrow', { ...note('board-arrow'), type: 'arrow', props: { start: { x: 0, y: 0 }, end: { x: 5, y: 5 } } })
+    })
+    await waitFor(() => getRecordsMap(w.room.doc).has('shape:board-arrow'), 'the facilitator’s shapes')
+    const round = await openRound(w)
+    const stock = w0.client(s, w.board.id, w.lab.tokens.participant, w.identities.alice.credential)
+    await waitSynced(stock.provider)
+    const binding = (id: string, fromId: string, toId: string): StoredRecord => ({ id, typeName: 'binding', type: 'arrow', fromId, toId, props: { terminal: 'end' }, meta: {} })
+    Y.transact(stock.doc, () => {
+      const records = getRecordsMap(stock.doc)
+      records.set('shape:my-arrow', { ...note('my-arrow'), type: 'arrow', props: { start: { x: 0, y: 0 }, end: { x: 9, y: 9 }, text: 'SECRET-ARROW-8080' } })
+      records.set('binding:mine', binding('binding:mine', 'shape:my-arrow', 'shape:topic'))
+      records.set('shape:my-note', note('my-note', 'SECRET-NOTE-8081'))
+      records.set('binding:board-to-mine', binding('binding:board-to-mine', 'shape:board-arrow', 'shape:my-note'))
+    })
+    await waitFor(async () => (await s.server.storage.listBoardSecrets(w.board.id, 'private/')).length === 3, 'arrow, binding and note kept')
+    getRecordsMap(w.facilitator.doc).set('shape:marker', note('marker'))
+    for (const raw of raws) await waitFor(() => getRecordsMap(raw.doc).has('shape:marker'), 'a later write')
+    for (const raw of raws) for (const secret of ['SECRET-ARROW-8080', 'SECRET-NOTE-8081']) expect(raw.saw(secret)).toBe(false)
+    for (const id of ['binding:mine', 'binding:board-to-mine', 'shape:my-arrow']) expect(getRecordsMap(w.room.doc).has(id)).toBe(false)
+    await w.facilitator.commands.ok({ type: 'private.reveal', roundId: round.id })
+    await waitFor(() => getRecordsMap(raws[0]!.doc).has('binding:mine'), 'the binding revealed with its arrow')
+    expect(getRecordsMap(raws[0]!.doc).get('binding:mine')).toMatchObject({ fromId: 'shape:my-arrow', toId: 'shape:topic' })
+    expect(getRecordsMap(raws[0]!.doc).has('binding:board-to-mine')).toBe(false)
+  })
+
   it('only a facilitator opens and reveals: refused to a participant and a viewer, nothing changes; one round at a time', async () => {
     const s = await w0.server()
     const w = await w0.setup(s)
