@@ -125,6 +125,7 @@ export class FabriqueServer {
         status: 'ok',
         boardsLoaded: this.rooms.loadedBoardIds.length,
         connections: this.sync.connectionCount,
+        labPages: this.labEvents.streamCount,
         refusals: this.rooms.refusals.toJSON(),
         sendBudget: this.rooms.sendBudget.toJSON(),
       }),

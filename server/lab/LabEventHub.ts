@@ -23,8 +23,8 @@ export interface LabEventLimits {
 }
 
 export const DEFAULT_LAB_EVENT_LIMITS: LabEventLimits = {
-  perAddress: 64,
-  perLab: 400,
+  perAddress: 100,
+  perLab: 500,
   total: 5_000,
   heartbeatMs: 25_000,
   maxUnsentBytes: 256 * 1024,

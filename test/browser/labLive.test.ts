@@ -181,6 +181,13 @@ describe('one-tap join and the live lab page', () => {
     expect(await now.getByTestId('now-board-link').getAttribute('href')).toBe(`${suite.server.url}/board/${created.body.id}#t=${lab.tokens.participant}`)
     expect(await stillSamePage(p)).toBe(true)
     expect(board.id).not.toBe(created.body.id)
+
+    // The participant link is replaced: the page says it no longer updates, and why, in French.
+    await api(suite.server.url, 'POST', `/api/labs/${lab.id}/tokens/participant/rotate`, {}, lab.tokens.facilitator)
+    await p.locator('[data-testid="lab-live"][data-state="stopped"]').waitFor()
+    expect(await p.getByTestId('lab-live-stopped').textContent()).toBe(
+      'Cette page ne se met plus à jour. Cette clé n’ouvre pas ce labo : le lien est erroné ou a été remplacé par l’animation. Demandez un nouveau lien.',
+    )
   })
 
   it('a dropped connection comes back by itself, with what changed meanwhile', async () => {
