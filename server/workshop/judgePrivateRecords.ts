@@ -14,6 +14,8 @@ export const PrivateRule = {
   publicArrow: 'private-public-arrow',
   /** The author holds {@link PRIVATE_RECORDS_MAX} records in this round already. */
   full: 'private-round-full',
+  /** The author's records would take more than {@link PRIVATE_BYTES_MAX} together. */
+  tooLarge: 'private-round-too-large',
 } as const
 
 /** What is judged: one author's private records in a round, and what they ask to change. */
@@ -42,6 +44,15 @@ export interface PrivateVerdicts {
 }
 
 const PRIVATE_TYPES = ['shape', 'asset', 'binding']
+
+/**
+ * Bytes (as JSON) one person's private records may take in a round: they are kept in storage,
+ * outside the board's own size limit, until the reveal writes them into the board. Hundreds of
+ * notes take a few hundred KiB.
+ */
+export const PRIVATE_BYTES_MAX = 4 * 1024 * 1024
+
+const sizeOf = (record: StoredRecord) => Buffer.byteLength(JSON.stringify(record), 'utf8')
 
 /**
  * Judges a change of one author's private records with the board's own rules, as if the
@@ -119,6 +130,16 @@ export function judgePrivateRecords(j: PrivateJudgement): PrivateVerdicts {
     accepted.delete(id)
     refused.set(id, PrivateRule.full)
     count--
+  }
+  // Past the size, likewise: the newest changes are refused.
+  let bytes = 0
+  for (const [id, record] of j.held) if (!removed.has(id) && !accepted.has(id)) bytes += sizeOf(record)
+  for (const record of accepted.values()) bytes += sizeOf(record)
+  for (const [id, record] of [...accepted].reverse()) {
+    if (bytes <= PRIVATE_BYTES_MAX) break
+    accepted.delete(id)
+    refused.set(id, PrivateRule.tooLarge)
+    bytes -= sizeOf(record) - (j.held.has(id) ? sizeOf(j.held.get(id)!) : 0)
   }
   return { accepted, removed, refused }
 }

@@ -155,6 +155,21 @@ describe('the private writing round', () => {
     await w.other.commands.ok({ type: 'private.put', roundId: round.id, records: [note('bob', 'x')] })
   })
 
+  it('at most PRIVATE_BYTES_MAX bytes of records per person in a round (they are kept outside the board’s own limit)', async () => {
+    const s = await w0.server()
+    const w = await w0.setup(s)
+    const round = await openRound(w)
+    const { PRIVATE_BYTES_MAX } = await import('../../../server/workshop/judgePrivateRecords')
+    const big = (id: string) => note(id, 'x'.repeat(Math.floor(PRIVATE_BYTES_MAX / 3)))
+    await w.other.commands.ok({ type: 'private.put', roundId: round.id, records: [big('big-1')] })
+    await w.other.commands.ok({ type: 'private.put', roundId: round.id, records: [big('big-2')] })
+    expect(await w.other.commands.send({ type: 'private.put', roundId: round.id, records: [big('big-3')] })).toMatchObject({ type: 'error', code: 'invalid', message: expect.stringContaining('private-round-too-large') })
+    // Making one smaller, or removing one, makes room again.
+    await w.other.commands.ok({ type: 'private.put', roundId: round.id, records: [note('big-1', 'court')] })
+    await w.other.commands.ok({ type: 'private.put', roundId: round.id, records: [big('big-3')] })
+    expect(await s.server.storage.listBoardSecrets(w.board.id, 'private/')).toHaveLength(3)
+  })
+
   it('diverts a note a stock client writes straight into the document: no one else receives it, its author keeps it privately, and it is revealed with the rest', async () => {
     const s = await w0.server()
     const w = await w0.setup(s)
