@@ -120,6 +120,3 @@ export type LabEvent =
   | { type: 'invitations'; invitations: LabInvitations }
   /** The secret this stream was opened with was replaced: the stream ends and must not be reopened with it. */
   | { type: 'revoked' }
-
-/** The `type` of every {@link LabEvent}. */
-export const LAB_EVENT_TYPES = ['snapshot', 'lab', 'board', 'presence', 'invitations', 'revoked'] as const satisfies readonly LabEvent['type'][]

@@ -8,12 +8,17 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, handlers
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let pending = ''
+  /** A CR that ended the last piece: the LF that may follow it is in the next one. */
+  let carriageReturn = ''
   try {
     for (;;) {
       const { done, value } = await reader.read()
       if (done) return
       handlers.onActivity()
-      pending += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n')
+      let text = carriageReturn + decoder.decode(value, { stream: true })
+      carriageReturn = text.endsWith('\r') ? '\r' : ''
+      if (carriageReturn) text = text.slice(0, -1)
+      pending += text.replace(/\r\n?/g, '\n')
       let end: number
       while ((end = pending.indexOf('\n\n')) >= 0) {
         const block = pending.slice(0, end)
