@@ -16,6 +16,9 @@ import type { BoardChannel } from '../board/BoardChannel'
 import { ClockSync } from './ClockSync'
 import { PrivateWriter } from './private/PrivateWriter'
 
+/** How long after a private round's reveal its authors' names show by default on a board opened anew. */
+const AUTHORS_SHOWN_MS = 15 * 60_000
+
 /** A reaction on its way across the screens. */
 export type ReactionEvent = Extract<WorkshopEvent, { type: 'reaction' }>
 /** A facilitator bringing everyone somewhere. */
@@ -197,18 +200,34 @@ export class Workshop {
     if (keys.has(BoardSessionKey.agenda)) this.$agenda.set(readAgenda(this.doc))
     if (keys.has(BoardSessionKey.follow)) this.$follow.set(readFollow(this.doc))
     if (keys.has(BoardSessionKey.privateRound)) {
-      this.$privateRound.set(readPrivateRound(this.doc))
+      this.readPrivateRound()
       this.privateWriter.reconcile()
     }
   }
 
   private readVote(): void {
     const vote = readVote(this.doc)
+    const before = this.$vote.get()
     this.$vote.set(vote)
+    // Revealed while this person watched: the ranking opens for everyone (later arrivals have the strip's button).
+    if (vote?.status === 'revealed' && before?.id === vote.id && before.status === 'open') {
+      this.$readingVote.set(null)
+      this.$resultsOpen.set(true)
+    }
     // A new vote starts with an empty ballot (until the server says otherwise).
     const ballot = this.$ballot.get()
     if (vote && ballot && ballot.voteId !== vote.id) this.$ballot.set(null)
     if (vote?.status !== 'open') this.$ballotListOpen.set(false)
+  }
+
+  /** Authors' names show on revealed notes when the reveal is recent (seen live, or a reload soon after). */
+  private readPrivateRound(): void {
+    const round = readPrivateRound(this.doc)
+    const before = this.$privateRound.get()
+    this.$privateRound.set(round)
+    if (round?.status !== 'revealed' || (before?.id === round.id && before.status === 'revealed')) return
+    const age = this.clock.now() - Date.parse(round.revealedAt ?? '')
+    this.$showAuthors.set(before?.id === round.id || age < AUTHORS_SHOWN_MS)
   }
 
   private readAll(): void {
@@ -217,7 +236,7 @@ export class Workshop {
     this.$voteRecords.set(readVoteRecords(this.doc))
     this.$agenda.set(readAgenda(this.doc))
     this.$follow.set(readFollow(this.doc))
-    this.$privateRound.set(readPrivateRound(this.doc))
+    this.readPrivateRound()
   }
 
   private readonly onStatus = ({ status }: { status: string }) => {
