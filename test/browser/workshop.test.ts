@@ -311,4 +311,36 @@ describe('private writing round', () => {
     await expect.poll(() => paul.page.locator('[data-testid="private-badge"]').count(), WAIT).toBe(0)
     await close()
   }, TEST_MS)
+
+  it('a note written offline during the round is not lost: once back after the reveal, it goes on the board', async () => {
+    const { board, facilitator, paul, close } = await workshop()
+    await useTool(facilitator.page, 'tool-private')
+    await facilitator.page.getByTestId('private-open').click()
+    await paul.page.locator('[data-testid="private-banner"][data-status="open"]').waitFor()
+    await createNote(paul.page, 'Avant la coupure', 0, 0)
+    await expect.poll(() => facilitator.page.getByTestId('private-counts').textContent(), WAIT).toBe('1 personne a écrit · 1 note')
+
+    // Paul's Wi-Fi drops: no new connection, and the server loses his socket.
+    await paul.context.setOffline(true)
+    const room = await suite.server.server.rooms.getRoom(board.id)
+    for (const c of room.listConnections()) if (c.identity.name === 'Paul') c.close(1001, 'network lost')
+    await expect.poll(() => paul.page.getByTestId('connection-state').getAttribute('data-state'), WAIT).toBe('offline')
+    await createNote(paul.page, 'Pendant la coupure', 260, 0)
+    await paul.page.locator('[data-testid="private-banner"]').getByText('1 note privée en attente d’envoi').waitFor()
+
+    // Revealed meanwhile: the server reveals what it has.
+    await facilitator.page.getByTestId('private-reveal').click()
+    await expect.poll(() => noteTexts(facilitator.page), WAIT).toEqual(['Avant la coupure'])
+    expect(await notesByText(board.id)).not.toHaveProperty('Pendant la coupure')
+
+    // Back online: the round is over, so what was still private here is written on the board.
+    await paul.context.setOffline(false)
+    await expect.poll(() => noteTexts(facilitator.page), WAIT).toEqual(['Avant la coupure', 'Pendant la coupure'])
+    const paulId = await paul.page.evaluate(() => (Object.values(JSON.parse(localStorage.getItem('fabrique.identities')!))[0] as { id: string }).id)
+    const records = [...getRecordsMap(room.doc).values()].filter((r) => r.typeName === 'shape' && r.type === 'note')
+    expect(records.map((r) => (r.meta as { author?: string }).author)).toEqual([paulId, paulId])
+    expect(await noteTexts(paul.page)).toEqual(['Avant la coupure', 'Pendant la coupure'])
+    await expect.poll(() => paul.page.locator('[data-testid="private-badge"]').count(), WAIT).toBe(0)
+    await close()
+  }, TEST_MS)
 })
