@@ -8,6 +8,9 @@ import { getRecordsMap } from '../../shared/boardDoc'
 import { CloseCode } from '../../shared/protocol'
 import { MAX_NEW_YJS_CLIENTS_PER_CONNECTION } from '../../server/rooms/Room'
 import { awarenessMessage, step1Message, updateMessage } from '../support/memorySockets'
+import { commandChannel, hello, issueIdentity } from '../support/commands'
+import { connect } from '../support/providers'
+import { readPrivateRound } from '../../shared/workshop/session'
 import { waitFor, waitSynced } from '../support/providers'
 import { note, textOf } from '../support/records'
 import { api, createLabAndBoard, makeDataDir, type TestServer } from '../support/testServer'
@@ -332,6 +335,34 @@ describe('disk', () => {
     const status = async (src: string) => (await fetch(s.url + src, { headers: { authorization: `Bearer ${lab.tokens.viewer}` } })).status
     await waitFor(async () => (await status(abandoned.src)) === 404, 'the abandoned image deleted')
     expect(await status(used.src)).toBe(200)
+  })
+
+  it('an image on a note still private (a writing round not yet revealed) is in use: it stays', async () => {
+    const s = await server({ ASSET_GRACE_HOURS: '0', ROOM_IDLE_MS: '20' })
+    const { lab, board } = await createLabAndBoard(s.url)
+    const [fac, paul] = await Promise.all([issueIdentity(s.url, lab.id, lab.tokens.facilitator, 'Fatou'), issueIdentity(s.url, lab.id, lab.tokens.participant, 'Paul')])
+    const facilitator = connect(s.wsUrl, board.id, lab.tokens.facilitator, new Y.Doc(), { identity: fac.credential })
+    const participant = connect(s.wsUrl, board.id, lab.tokens.participant, new Y.Doc(), { identity: paul.credential })
+    onCleanup(() => facilitator.provider.destroy())
+    onCleanup(() => participant.provider.destroy())
+    const [fc, pc] = [commandChannel(facilitator.provider), commandChannel(participant.provider)]
+    await Promise.all([waitSynced(facilitator.provider), waitSynced(participant.provider)])
+    await Promise.all([hello(fc), hello(pc)])
+    await fc.ok({ type: 'private.open', prompt: '' })
+    await waitFor(() => readPrivateRound(participant.doc)?.status === 'open', 'the round open for the participant')
+    const roundId = readPrivateRound(participant.doc)!.id
+    const image = (await (await fetch(`${s.url}/api/boards/${board.id}/assets`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${lab.tokens.participant}` }, body: new Uint8Array(png(500)) })).json()) as { id: string; src: string }
+    await pc.ok({
+      type: 'private.put',
+      roundId,
+      records: [{ id: `asset:${image.id}`, typeName: 'asset', type: 'image', meta: {}, props: { name: 'a.png', src: image.src, w: 1, h: 1, mimeType: 'image/png', isAnimated: false, fileSize: 500 } }],
+    })
+    facilitator.provider.destroy()
+    participant.provider.destroy()
+    await waitFor(async () => (await healthz(s)).boardsLoaded === 0, 'the board unloaded')
+    // The board was unloaded and its unused images reclaimed: this one is still there.
+    expect(getRecordsMap((await s.server.rooms.getRoom(board.id)).doc).has(`asset:${image.id}`)).toBe(false)
+    expect((await fetch(s.url + image.src, { headers: { authorization: `Bearer ${lab.tokens.viewer}` } })).status).toBe(200)
   })
 })
 
