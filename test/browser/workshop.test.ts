@@ -259,6 +259,61 @@ describe('bring everyone here, follow me', () => {
   }, TEST_MS)
 })
 
+describe('agenda and present', () => {
+  it('the facilitator sets steps with zones and lengths; presenting brings everyone there, starts the step’s timer, shows what comes next', async () => {
+    const { facilitator, paul, ines, everyone, close } = await workshop({ template: 'iceberg' })
+    await useTool(facilitator.page, 'tool-agenda')
+    const steps = facilitator.page.getByTestId('agenda-step')
+    for (const [title, minutes, zone] of [
+      ['Regarder les faits', '3', 'Événements'],
+      ['Creuser les croyances', '5', 'Modèles mentaux'],
+    ] as const) {
+      await facilitator.page.getByTestId('agenda-add').click()
+      const step = steps.last()
+      await step.getByTestId('agenda-step-title').fill(title)
+      await step.getByTestId('agenda-step-minutes').fill(minutes)
+      await step.getByTestId('agenda-step-target').selectOption({ label: zone })
+    }
+    await facilitator.page.getByTestId('agenda-present').click()
+
+    for (const p of everyone) {
+      await p.page.getByTestId('agenda-current').getByText('Regarder les faits').waitFor()
+      await p.page.getByTestId('agenda-next').getByText('Ensuite : Creuser les croyances').waitFor()
+      await p.page.locator('[data-testid="timer"][data-state="running"]').waitFor()
+    }
+    const left = Number(await paul.page.getByTestId('timer').getAttribute('data-remaining-ms'))
+    expect(left).toBeGreaterThan(2 * 60_000)
+    expect(left).toBeLessThanOrEqual(3 * 60_000)
+
+    await facilitator.page.getByTestId('agenda-next-step').click()
+    for (const p of [paul, ines]) {
+      await p.page.getByTestId('agenda-current').getByText('Creuser les croyances').waitFor()
+      await p.page.getByTestId('agenda-next').getByText('Dernière étape').waitFor()
+      // Brought to the step's zone, the last of the iceberg.
+      await expect.poll(() => p.page.getByTestId('zone-nav').getAttribute('data-zone-index'), WAIT).toBe('3')
+      await expect.poll(async () => Number(await p.page.getByTestId('timer').getAttribute('data-remaining-ms')), WAIT).toBeGreaterThan(4 * 60_000)
+    }
+    await facilitator.page.getByTestId('agenda-stop').click()
+    for (const p of everyone) await expect.poll(() => p.page.getByTestId('agenda-strip').count(), WAIT).toBe(0)
+    await close()
+  }, TEST_MS)
+})
+
+describe('reactions', () => {
+  it('a reaction floats on everyone’s screen with its sender’s name; too many too fast are refused quietly', async () => {
+    const { paul, everyone, close } = await workshop()
+    await paul.page.getByTestId('open-reactions').click()
+    await paul.page.locator('[data-testid="reaction-send"][data-emoji="👍"]').click()
+    for (const p of everyone) await p.page.locator('[data-testid="reaction"][data-emoji="👍"]').getByText('Paul').waitFor()
+    // A burst beyond the rate: the extra ones are refused, the picker says to wait.
+    await paul.page.locator('[data-testid="reaction-send"][data-emoji="🎉"]').evaluate((button) => {
+      for (let i = 0; i < 10; i++) (button as HTMLButtonElement).click()
+    })
+    await paul.page.getByTestId('reaction-picker').getByText('Un instant…').waitFor()
+    await close()
+  }, TEST_MS)
+})
+
 describe('private writing round', () => {
   /** Texts of the notes this person's canvas holds. */
   const texts = (page: Page) => noteTexts(page)

@@ -37,8 +37,8 @@ export function AgendaStrip({ workshop, children }: { workshop: Workshop; childr
           <button type="button" className="fab-icon-button" disabled={!next} onClick={() => void go(current + 1)} aria-label={t('agenda.next')} title={t('agenda.next')} data-testid="agenda-next-step">
             <WorkshopIcon name="next" size={16} />
           </button>
-          <button type="button" className="fab-icon-button" onClick={() => void go(null)} aria-label={t('agenda.stop')} title={t('agenda.stop')} data-testid="agenda-stop">
-            <WorkshopIcon name="stop" size={16} />
+          <button type="button" className="fab-strip-button" onClick={() => void go(null)} title={t('agenda.stop')} data-testid="agenda-stop">
+            {t('agenda.stop.short')}
           </button>
         </span>
       )}
