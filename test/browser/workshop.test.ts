@@ -27,11 +27,15 @@ async function skewClock(page: Page, skewMs: number): Promise<void> {
   }, skewMs)
 }
 
-async function workshop(options: { template?: string; skews?: [number, number, number]; phone?: boolean } = {}) {
-  const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier', ...(options.template && { template: options.template }) })
-  const facilitator = await newContext(suite.browser)
-  const paul = await newContext(suite.browser)
-  const ines = await newContext(suite.browser, options.phone ? { width: 390, height: 844 } : undefined)
+type Viewport = { width: number; height: number }
+
+async function workshop(options: { template?: string; skews?: [number, number, number]; phone?: boolean; viewports?: [Viewport, Viewport, Viewport]; lang?: 'fr' | 'en' } = {}) {
+  const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier', ...(options.template && { template: options.template }), ...(options.lang && { lang: options.lang }) })
+  const [fv, pv, iv] = options.viewports ?? [undefined, undefined, options.phone ? { width: 390, height: 844 } : undefined]
+  const facilitator = await newContext(suite.browser, fv)
+  const paul = await newContext(suite.browser, pv)
+  const ines = await newContext(suite.browser, iv)
+  if (options.lang === 'en') for (const p of [facilitator, paul, ines]) await p.page.addInitScript(() => localStorage.setItem('fabrique.lang', 'en'))
   const [fs, ps, is] = options.skews ?? [0, 0, 0]
   if (fs) await skewClock(facilitator.page, fs)
   if (ps) await skewClock(paul.page, ps)
@@ -398,4 +402,70 @@ describe('private writing round', () => {
     await expect.poll(() => paul.page.locator('[data-testid="private-badge"]').count(), WAIT).toBe(0)
     await close()
   }, TEST_MS)
+})
+
+describe('at 360×740', () => {
+  type Rect = { x: number; y: number; w: number; h: number }
+  const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+
+  /** The board bar, the workshop strip and tldraw's menus as this person sees them. */
+  function layout(page: Page) {
+    return page.evaluate(() => {
+      const rect = (el: Element) => {
+        const r = el.getBoundingClientRect()
+        return { x: r.left, y: r.top, w: r.width, h: r.height }
+      }
+      const visible = (el: Element) => el.getBoundingClientRect().width > 0
+      const bar = document.querySelector('.fab-board-bar')!
+      const strip = document.querySelector('[data-testid="workshop-strip"]')
+      return {
+        width: innerWidth,
+        bar: rect(bar),
+        barOverflows: bar.scrollWidth > bar.clientWidth,
+        barParts: [...bar.querySelectorAll('a, button, select')].filter(visible).map((el) => ({ name: el.getAttribute('data-testid') ?? el.className, rect: rect(el) })),
+        strip: strip ? rect(strip) : null,
+        rows: [...document.querySelectorAll('.fab-workshop-strip > *')].map((el) => ({ name: el.getAttribute('data-testid') ?? el.className, rect: rect(el), overflows: el.scrollWidth > el.clientWidth + 1 })),
+        menus: [...document.querySelectorAll('.tlui-menu-zone, .tlui-share-zone, .tlui-style-panel__wrapper, .tlui-main-toolbar__inner, .tlui-helper-buttons')].filter(visible).map((el) => ({ name: el.className.split(' ')[0]!, rect: rect(el) })),
+      }
+    })
+  }
+
+  for (const lang of ['fr', 'en'] as const) {
+    it(`the bar with the workshop buttons and the strip under it fit beside tldraw’s menus (${lang})`, async () => {
+      const narrow = { width: 360, height: 740 }
+      const { facilitator, paul, ines, close } = await workshop({ template: 'iceberg', viewports: [narrow, narrow, narrow], lang })
+      // The facilitator's menu opens inside the screen.
+      await facilitator.page.getByTestId('open-workshop-tools').click()
+      const menu = await facilitator.page.getByTestId('workshop-menu').boundingBox()
+      expect(menu!.x).toBeGreaterThanOrEqual(0)
+      expect(menu!.x + menu!.width).toBeLessThanOrEqual(narrow.width)
+      await facilitator.page.getByTestId('tool-follow').click()
+      await useTool(facilitator.page, 'tool-private')
+      await facilitator.page.getByTestId('private-open').click()
+      await useTool(facilitator.page, 'tool-timer')
+      await facilitator.page.getByTestId('timer-quick-10').click()
+      for (const p of [facilitator, paul, ines]) {
+        await p.page.locator('[data-testid="private-banner"][data-status="open"]').waitFor()
+        await p.page.locator('[data-testid="timer"][data-state="running"]').waitFor()
+        await p.page.getByTestId('follow-banner').waitFor()
+        await p.page.locator('[data-testid="workshop-strip"][data-placed]').waitFor()
+      }
+      for (const [label, p] of [['facilitator', facilitator], ['participant', paul]] as const) {
+        const m = await layout(p.page)
+        expect(m.barOverflows, `${label}: the bar overflows`).toBe(false)
+        for (const part of m.barParts) expect(part.rect.x >= m.bar.x - 0.5 && part.rect.x + part.rect.w <= m.bar.x + m.bar.w + 0.5, `${label}: ${part.name} sticks out of the bar`).toBe(true)
+        expect(m.bar.x + m.bar.w).toBeLessThanOrEqual(m.width)
+        expect(m.strip, `${label}: no strip`).not.toBeNull()
+        expect(m.strip!.x).toBeGreaterThanOrEqual(0)
+        expect(m.strip!.x + m.strip!.w).toBeLessThanOrEqual(m.width)
+        expect(overlaps(m.strip!, m.bar), `${label}: the strip covers the bar`).toBe(false)
+        for (const menuRect of m.menus) {
+          expect(overlaps(m.bar, menuRect.rect), `${label}: the bar overlaps ${menuRect.name}`).toBe(false)
+          expect(overlaps(m.strip!, menuRect.rect), `${label}: the strip overlaps ${menuRect.name}`).toBe(false)
+        }
+        for (const row of m.rows) expect(row.overflows, `${label}: ${row.name} overflows`).toBe(false)
+      }
+      await close()
+    }, TEST_MS)
+  }
 })

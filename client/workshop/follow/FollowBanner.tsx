@@ -22,7 +22,8 @@ export function FollowBanner({ workshop }: { workshop: Workshop }) {
     return (
       <div className="fab-strip-row fab-follow fab-follow--leading" data-testid="follow-banner" data-state="leading">
         {dot}
-        <span>{t('follow.leading')}</span>
+        <span className="fab-follow__long">{t('follow.leading')}</span>
+        <span className="fab-follow__short">{t('follow.leading.short')}</span>
         <span className="fab-strip-row__actions">
           <button type="button" className="fab-strip-button" data-testid="follow-stop" onClick={async () => setProblem(outcomeText(await workshop.run({ type: 'follow.stop' }), t))}>
             <WorkshopIcon name="stop" size={14} /> {t('follow.stop')}
