@@ -206,7 +206,8 @@ describe('timer', () => {
 describe('bring everyone here, follow me', () => {
   it('bring everyone moves both participants’ cameras to what the facilitator sees', async () => {
     const { facilitator, paul, ines, close } = await workshop({ template: 'iceberg' })
-    // The facilitator goes to the last zone; the participants stay on the first.
+    // The facilitator goes to the last zone (without animation); the participants stay on the first.
+    await facilitator.page.emulateMedia({ reducedMotion: 'reduce' })
     await facilitator.page.getByTestId('zone-next').click()
     await facilitator.page.getByTestId('zone-next').click()
     await facilitator.page.getByTestId('zone-next').click()
