@@ -89,7 +89,7 @@ export class Workshop {
   private readonly provider: WebsocketProvider
   private readonly channel: BoardChannel
   private readonly bringListeners = new Set<(event: BringEvent) => void>()
-  private reactionKey = 0
+  private nextKey = 0
 
   constructor({ doc, store, provider, channel, boardId, identityId, role }: WorkshopOptions) {
     this.doc = doc
@@ -105,6 +105,7 @@ export class Workshop {
       store,
       doc,
       boardId,
+      identityId,
       writesPrivately: role === 'participant',
       send: (command) => this.channel.send(command),
       isOnline: () => this.provider.wsconnected,
@@ -145,7 +146,7 @@ export class Workshop {
         const now = Date.now()
         // At most a screenful at once: older ones make room.
         const kept = this.$reactions.get().slice(-24)
-        this.$reactions.set([...kept, { ...event, key: ++this.reactionKey, at: now }])
+        this.$reactions.set([...kept, { ...event, key: ++this.nextKey, at: now }])
         return true
       }
       default:
@@ -155,7 +156,7 @@ export class Workshop {
 
   /** Shows a short message under the bar. */
   notify(text: string): void {
-    this.$notice.set({ text, key: ++this.reactionKey })
+    this.$notice.set({ text, key: ++this.nextKey })
   }
 
   /** Listens to `bring` events; returns a stop function. */

@@ -19,6 +19,7 @@ export interface PrivateWriterOptions {
   store: TLStore
   doc: Y.Doc
   boardId: string
+  identityId: string
   /** Only participants write privately (the server keeps facilitators' records public). */
   writesPrivately: boolean
   send: (command: WorkshopCommand) => Promise<SendResult>
@@ -62,7 +63,7 @@ export class PrivateWriter implements RecordDiverter {
   /** The canvas is bound: brings back what this device kept, then settles with the board's state. */
   attach(): void {
     this.attached = true
-    const kept = this.options.writesPrivately ? loadPrivateRound(this.options.boardId) : null
+    const kept = this.options.writesPrivately ? loadPrivateRound(this.options.boardId, this.options.identityId) : null
     if (kept) {
       this.roundId = kept.roundId
       for (const record of kept.records) this.held.set(record.id, record)
@@ -321,6 +322,7 @@ export class PrivateWriter implements RecordDiverter {
     if (!this.options.writesPrivately || !this.attached) return
     savePrivateRound(
       this.options.boardId,
+      this.options.identityId,
       this.roundId === null ? null : { roundId: this.roundId, records: [...this.held.values()], unsent: [...this.unsent.keys()], removed: [...this.removed] },
     )
   }

@@ -14,11 +14,12 @@ export interface KeptPrivateRound {
   removed: string[]
 }
 
-const key = (boardId: string) => `fabrique.private.${boardId}`
+/** Per board and person: another person using this browser later never sends them as theirs. */
+const key = (boardId: string, identityId: string) => `fabrique.private.${boardId}.${identityId}`
 
-export function loadPrivateRound(boardId: string): KeptPrivateRound | null {
+export function loadPrivateRound(boardId: string, identityId: string): KeptPrivateRound | null {
   try {
-    const raw = localStorage.getItem(key(boardId))
+    const raw = localStorage.getItem(key(boardId, identityId))
     if (!raw) return null
     const value = JSON.parse(raw) as Partial<KeptPrivateRound>
     if (typeof value.roundId !== 'string' || !Array.isArray(value.records)) return null
@@ -29,10 +30,10 @@ export function loadPrivateRound(boardId: string): KeptPrivateRound | null {
 }
 
 /** Keeps (or, with null, forgets) the round's private records on this device. */
-export function savePrivateRound(boardId: string, kept: KeptPrivateRound | null): void {
+export function savePrivateRound(boardId: string, identityId: string, kept: KeptPrivateRound | null): void {
   try {
-    if (kept === null || (kept.records.length === 0 && kept.removed.length === 0)) localStorage.removeItem(key(boardId))
-    else localStorage.setItem(key(boardId), JSON.stringify(kept))
+    if (kept === null || (kept.records.length === 0 && kept.removed.length === 0)) localStorage.removeItem(key(boardId, identityId))
+    else localStorage.setItem(key(boardId, identityId), JSON.stringify(kept))
   } catch (err) {
     // A full storage: the records still reach the server when online.
     console.warn('Fabrique: could not keep private notes on this device', err)
