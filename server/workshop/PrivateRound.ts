@@ -339,7 +339,7 @@ export class PrivateRound {
         const first = mine.values().next().value
         if (first) authors[authorId] = names.get(authorId) ?? first.author
       }
-      revealed = recordsToReveal(doc, entries, (typeName) => `${typeName}:${generateId()}`)
+      revealed = recordsToReveal(doc, round.id, entries, (typeName) => `${typeName}:${generateId()}`)
       const records = getRecordsMap(doc)
       for (const record of revealed.records) records.set(record.id, record)
       const next: PrivateRoundState = { ...round, ...this.counts(), status: 'revealed', revealedAt: isoNow(), authors }

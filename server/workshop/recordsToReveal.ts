@@ -1,5 +1,6 @@
 import type * as Y from 'yjs'
 import { DEFAULT_PAGE_ID, getRecordsMap, type StoredRecord } from '../../shared/boardDoc'
+import { PRIVATE_ROUND_META } from '../../shared/workshop/privateRound'
 
 /** One private record and whose it is. */
 export interface PrivateEntry {
@@ -31,9 +32,10 @@ function pageOf(records: Y.Map<StoredRecord>): string | null {
  * shape whose frame was deleted is put on the page (visible, where it was relative to that
  * frame); a binding to a shape that is gone is dropped; a record whose id was taken (a record
  * of the board written since, or another author's with the same id) gets a new one, and that
- * author's records pointing to it follow.
+ * author's records pointing to it follow. Revealed shapes are marked with the round
+ * (`meta.privateRound`), so clients can name their authors.
  */
-export function recordsToReveal(doc: Y.Doc, entries: readonly PrivateEntry[], newId: (typeName: string) => string): Reveal {
+export function recordsToReveal(doc: Y.Doc, roundId: string, entries: readonly PrivateEntry[], newId: (typeName: string) => string): Reveal {
   const board = getRecordsMap(doc)
   const taken = new Set<string>()
   const renames = new Map<string, Map<string, string>>()
@@ -63,6 +65,7 @@ export function recordsToReveal(doc: Y.Doc, entries: readonly PrivateEntry[], ne
     const record: StoredRecord = { ...original }
     switch (record.typeName) {
       case 'shape': {
+        record.meta = { ...((record.meta as Record<string, unknown> | undefined) ?? {}), [PRIVATE_ROUND_META]: roundId }
         record.parentId = follow(record.parentId)
         const props = record.props as Record<string, unknown> | undefined
         if (props && typeof props.assetId === 'string') record.props = { ...props, assetId: follow(props.assetId) }

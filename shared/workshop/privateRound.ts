@@ -26,5 +26,8 @@ export const PRIVATE_RECORDS_MAX = 500
 /** Records in one `private.put`. */
 export const PRIVATE_PUT_MAX = 200
 
+/** Key of a revealed shape's `meta` naming the round it was written in (set by the server at the reveal). */
+export const PRIVATE_ROUND_META = 'privateRound'
+
 /** Private records one person holds in a round, by id. */
 export type PrivateRecords = Record<string, StoredRecord>

@@ -524,7 +524,7 @@ describe('the rest of the HTTP surface', () => {
     const s = await server({ TLDRAW_LICENSE_KEY: 'licence-123', PUBLIC_URL: 'https://fabrique.example.org/' })
     const health = await request(s.url, 'GET', '/healthz')
     expect(health.status).toBe(200)
-    expect(health.body).toEqual({ status: 'ok', boardsLoaded: 0, connections: 0, refusals: { total: 0, byRule: {} }, sendBudget: { queuedBytes: 0, limitBytes: 256 * 1024 * 1024, dropped: 0 } })
+    expect(health.body).toEqual({ status: 'ok', boardsLoaded: 0, connections: 0, labPages: 0, refusals: { total: 0, byRule: {} }, sendBudget: { queuedBytes: 0, limitBytes: 256 * 1024 * 1024, dropped: 0 } })
     const config = await request(s.url, 'GET', '/api/config')
     expect(config.body).toEqual({ tldrawLicenseKey: 'licence-123', publicUrl: 'https://fabrique.example.org', labCreation: 'open' })
     expect(config.headers.get('cache-control')).toBe('no-store')

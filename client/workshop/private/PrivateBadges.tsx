@@ -3,6 +3,7 @@ import { useI18n } from '../../i18n/I18nProvider'
 import { shapeOnScreen, type ScreenBox } from '../boardShapes'
 import type { Workshop } from '../Workshop'
 import { WorkshopIcon } from '../WorkshopIcon'
+import { PRIVATE_ROUND_META } from '../../../shared/workshop/privateRound'
 
 /** A lock on each of this person's private notes (visible to them only until the reveal). */
 export function PrivateBadges({ workshop, editor }: { workshop: Workshop; editor: Editor }) {
@@ -47,7 +48,9 @@ export function AuthorTags({ workshop, editor }: { workshop: Workshop; editor: E
       const out: { id: string; box: ScreenBox; name: string; color: string }[] = []
       for (const shape of editor.getCurrentPageShapes()) {
         if (shape.type !== 'note') continue
-        const author = (shape.meta as { author?: unknown }).author
+        // Only the notes this round revealed (the server marks them), not every note of its authors.
+        const { author, [PRIVATE_ROUND_META]: revealedBy } = shape.meta as Record<string, unknown>
+        if (revealedBy !== round.id) continue
         const who = typeof author === 'string' ? authors[author] : undefined
         if (!who) continue
         const box = shapeOnScreen(editor, shape.id, viewport)

@@ -81,9 +81,10 @@ describe('the private writing round', () => {
     await w.facilitator.commands.ok({ type: 'private.reveal', roundId: round.id })
     for (const c of [...raws, w.participant, w.other, w.facilitator]) await waitSession(c, (s) => s[BoardSessionKey.privateRound]?.status === 'revealed', 'revealed')
     const records = getRecordsMap(raws[0]!.doc)
-    expect(records.get('shape:alice-note')).toEqual({ ...aliceNote, x: 150, meta: { author: aliceId } })
-    expect(records.get('shape:alice-frame')).toEqual({ ...aliceFrame, meta: { author: aliceId } })
-    expect(records.get('shape:alice-in-frame')).toMatchObject({ parentId: 'shape:alice-frame', x: 10, y: 10, meta: { author: aliceId } })
+    // Attributed, and marked with the round that revealed them (clients name their authors).
+    expect(records.get('shape:alice-note')).toEqual({ ...aliceNote, x: 150, meta: { author: aliceId, privateRound: round.id } })
+    expect(records.get('shape:alice-frame')).toEqual({ ...aliceFrame, meta: { author: aliceId, privateRound: round.id } })
+    expect(records.get('shape:alice-in-frame')).toMatchObject({ parentId: 'shape:alice-frame', x: 10, y: 10, meta: { author: aliceId, privateRound: round.id } })
     expect(textOf(records.get('shape:bob-note'))).toBe('SECRET-BOB-9902')
     expect(authorOf(records.get('shape:bob-note'))).toBe(bobId)
     const revealed = roundOf(raws[1]!.doc)!
