@@ -4,6 +4,7 @@ import { Icon } from '../components/Icon'
 import { EditingModeBadge, EditingModeSwitch } from '../facilitation/EditingModeSwitch'
 import { useI18n } from '../i18n/I18nProvider'
 import { BoardInviteContext } from '../lab/BoardInviteContext'
+import { BoardMenuButton } from './BoardMenu'
 import { ConnectionBadge } from './ConnectionBadge'
 import { WorkshopParticipantButtons, WorkshopToolsButton } from '../workshop/WorkshopMenu'
 import type { ConnectionState } from './useBoardStore'
@@ -77,6 +78,7 @@ export function BoardBar() {
         </div>
       )}
       <WorkshopParticipantButtons />
+      <BoardMenuButton />
     </div>
   )
 }

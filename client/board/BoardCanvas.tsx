@@ -1,5 +1,5 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { atom, Tldraw, useTldrawCurrentUser, type Editor, type Signal, type TLComponents, type TLUiOverrides, type TLUser } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { EditingMode } from '../../shared/boardSession'
@@ -11,6 +11,7 @@ import { PeoplePanel } from '../facilitation/PeoplePanel'
 import { useI18n } from '../i18n/I18nProvider'
 import { InsertTemplateDialog } from '../templates/InsertTemplateDialog'
 import { BoardBar, BoardBarContext } from './BoardBar'
+import { BoardContext, type BoardInfo } from './BoardContext'
 import { openBoardView } from './camera/navigation'
 import { insertTemplate } from './insertTemplate'
 import { RefusalNotice } from './RefusalNotice'
@@ -49,16 +50,24 @@ export interface BoardCanvasProps {
   onIdentityChange: (identity: IssuedIdentity) => void
   licenseKey: string | null
   labLink: string
+  /** The lab the board belongs to (file names of exports, reports). */
+  lab: { id: string; title: string }
 }
 
 /** The live tldraw canvas of one board. */
-export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink }: BoardCanvasProps) {
+export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink, lab }: BoardCanvasProps) {
   const { lang, setLang } = useI18n()
   const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
   const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked, workshop } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   const [showPeople, setShowPeople] = useState(false)
+  const [dialog, setDialog] = useState<{ render: (close: () => void) => ReactNode } | null>(null)
+  const closeDialog = useCallback(() => setDialog(null), [])
+  const boardInfo = useMemo<BoardInfo>(
+    () => ({ board, lab, role, token, identity, doc, showDialog: (render) => setDialog(render ? { render } : null) }),
+    [board, lab, role, token, identity, doc],
+  )
   // tldraw rebuilds its editor when the user object changes: keep the callback stable.
   const latest = useRef({ identity, onIdentityChange, lang, setLang, channel })
   latest.current = { identity, onIdentityChange, lang, setLang, channel }
@@ -105,6 +114,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
   if (schemaProblem) return <SchemaProblem problem={schemaProblem} />
   return (
     <div className="fab-canvas" data-testid="board-canvas">
+      <BoardContext.Provider value={boardInfo}>
       <BoardBarContext.Provider
         value={{
           title: board.title,
@@ -133,6 +143,8 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
         />
         </WorkshopContext.Provider>
       </BoardBarContext.Provider>
+      {dialog?.render(closeDialog)}
+      </BoardContext.Provider>
       <RefusalNotice refusal={refusal} mode={editingMode} />
       {inserting && editor && doc && (
         <InsertTemplateDialog

@@ -6,6 +6,7 @@ const PATHS = {
   pen: 'M4 20l4-1 11-11-3-3L5 16l-1 4z',
   snow: 'M12 3v18M4.2 7.5l15.6 9M4.2 16.5l15.6-9',
   qr: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 14h2M14 18h2M18 18h2v2h-2z',
+  more: 'M5 12h.01M12 12h.01M19 12h.01',
 } as const
 
 export type IconName = keyof typeof PATHS

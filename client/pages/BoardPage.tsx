@@ -114,6 +114,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
         onIdentityChange={changeIdentity}
         licenseKey={config.tldrawLicenseKey}
         labLink={linkWithToken(`/lab/${view.lab.id}`, token)}
+        lab={view.lab}
       />
       {inviting && <BoardInviteDialog board={view.board} token={token} onClose={() => setInviting(false)} />}
     </BoardInviteContext.Provider>

@@ -80,6 +80,36 @@ export const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (board_id, key)
    ) WITHOUT ROWID;`,
+  // 5: history — checkpoints of a board (a whole state each, compressed), and the bin of
+  // records deleted from it (put back by a facilitator within the retention).
+  `CREATE TABLE checkpoints (
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     name TEXT,
+     created_at TEXT NOT NULL,
+     created_by TEXT,
+     contributors TEXT NOT NULL DEFAULT '[]',
+     state BLOB NOT NULL,
+     state_bytes INTEGER NOT NULL,
+     PRIMARY KEY (board_id, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX checkpoints_by_time ON checkpoints(board_id, created_at);
+   CREATE TABLE board_bin (
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     record_id TEXT NOT NULL,
+     batch TEXT NOT NULL,
+     record TEXT NOT NULL,
+     deleted_at TEXT NOT NULL,
+     deleted_by TEXT,
+     PRIMARY KEY (board_id, record_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX board_bin_by_time ON board_bin(board_id, deleted_at);`,
+  // 6: board management — archived boards (kept, hidden from the journey), deleted boards (in
+  // the lab's bin until a facilitator empties it), last change of the board's own fields.
+  `ALTER TABLE boards ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE boards ADD COLUMN deleted_at TEXT;
+   ALTER TABLE boards ADD COLUMN updated_at TEXT;`,
 ]
 
 /** Key of the server's signing key in `settings`. */

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react'
 import { REACTIONS, type Reaction } from '../../../shared/workshop/reactions'
 import { useI18n } from '../../i18n/I18nProvider'
-import { Popover } from '../Popover'
+import { Popover } from '../../components/Popover'
 import type { Workshop } from '../Workshop'
 import { WorkshopIcon } from '../WorkshopIcon'
 import { REACTION_NAMES, ReactionGlyph } from './ReactionGlyph'
