@@ -1,4 +1,4 @@
-// `npx tsx test/browser/workshopScreenshots.ts [outDir]`: the workshop toolkit's screens in
+// `npx tsx scripts/workshopScreenshots.ts [outDir]`: the workshop toolkit's screens in
 // headless Chromium — a facilitator on a laptop (1280×800), a participant on a phone (390×844)
 // and at 360×740, a projector (1920×1080) — in French (and English with LANGS=fr,en). The
 // workshop state is written into the board's session by the server, as its commands do. PNGs
@@ -6,12 +6,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { getRecordsMap, getSessionMap } from '../../shared/boardDoc'
-import type { IssuedIdentity } from '../../shared/identity'
-import type { Board, CreatedLab } from '../../shared/lab'
-import { ensureClientBuilt, launchBrowser, newContext } from '../support/browser'
-import { createNote } from '../support/browserBoard'
-import { api, startServer } from '../support/testServer'
+import { getRecordsMap, getSessionMap } from '../shared/boardDoc'
+import type { IssuedIdentity } from '../shared/identity'
+import type { Board, CreatedLab } from '../shared/lab'
+import { ensureClientBuilt, launchBrowser, newContext } from '../test/support/browser'
+import { createNote } from '../test/support/browserBoard'
+import { api, startServer } from '../test/support/testServer'
 
 const OUT = path.resolve(process.argv[2] ?? 'screenshots/workshop')
 const LANGS = (process.env.LANGS ?? 'fr').split(',') as ('fr' | 'en')[]
