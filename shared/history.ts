@@ -10,6 +10,8 @@
  */
 export type CheckpointKind = 'auto' | 'named' | 'before-restore'
 
+export const CHECKPOINT_KINDS: readonly CheckpointKind[] = ['auto', 'named', 'before-restore']
+
 export interface PersonRef {
   id: string
   name: string
@@ -32,7 +34,33 @@ export interface CheckpointSummary {
   bytes: number
 }
 
+/** `GET /api/boards/:boardId/checkpoints`. */
+export interface CheckpointList {
+  checkpoints: CheckpointSummary[]
+}
+
 export const CHECKPOINT_NAME_MAX = 120
+
+/** `POST /api/boards/:boardId/checkpoints/:checkpointId/restore`. */
+export interface RestoreResult {
+  /** The checkpoint the board now equals (its records). */
+  restored: CheckpointSummary
+  /** The state just before the restore: restoring it undoes the restore. */
+  before: CheckpointSummary
+  /** Records written back (changed or re-created) and removed (they went to the bin). */
+  changed: number
+  removed: number
+}
+
+/** One record in the bin, summarised for a list. */
+export interface BinRecordSummary {
+  id: string
+  typeName: string
+  /** The shape's type (`note`, `geo`, `arrow`…) for shapes. */
+  type?: string
+  /** Its text, when it has some (notes, text, shapes with a label). */
+  text?: string
+}
 
 /** `GET /api/boards/:boardId/bin`: records deleted from the board, grouped by the change that deleted them. */
 export interface BinBatch {
@@ -40,5 +68,28 @@ export interface BinBatch {
   deletedAt: string
   deletedBy: PersonRef | null
   /** The deleted records (shapes, bindings, assets), as they were. */
-  records: { id: string; typeName: string; type?: string; text?: string }[]
+  records: BinRecordSummary[]
+}
+
+/** `GET /api/boards/:boardId/bin`, newest batch first. */
+export interface BinList {
+  batches: BinBatch[]
+  /** How long deleted records stay in the bin, in days (`BIN_RETENTION_DAYS`). */
+  retentionDays: number
+}
+
+/** Most records one put-back may name. */
+export const BIN_RESTORE_MAX_IDS = 1000
+
+/** `POST /api/boards/:boardId/bin/restore` body: records by id, or a whole batch. */
+export type BinRestoreRequest = { ids: string[] } | { batch: string }
+
+/** `POST /api/boards/:boardId/bin/restore` answer. */
+export interface BinRestoreResult {
+  /** Records written back on the board (they left the bin). */
+  restored: string[]
+  /** Shapes whose frame or group is gone, put on the page instead. */
+  reparented: number
+  /** Bindings left in the bin: one of their ends is not on the board. */
+  skipped: string[]
 }

@@ -5,7 +5,7 @@ import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
 import { secretJson } from './boardSecrets'
-import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
+import type { BinEntry, BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredCheckpoint, StoredIdentity, StoredUpdates } from './Storage'
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -30,6 +30,10 @@ export class MemoryStorage implements Storage {
   private secrets = new Map<string, Map<string, string>>()
   private seq = 0
   private readonly serverSecret = randomBytes(32)
+  /** Board id → checkpoint id → checkpoint (as JSON text, so reads are copies) and state. */
+  private checkpoints = new Map<string, Map<string, { json: string; state: Uint8Array }>>()
+  /** Board id → record id → bin entry as JSON text. */
+  private bin = new Map<string, Map<string, string>>()
 
   async createLab(lab: Lab, tokens: LabTokenHashes, invitations: LabInvitations = { participant: null, viewer: null }): Promise<void> {
     if (this.labs.has(lab.id)) throw new Error(`MemoryStorage.createLab: lab ${lab.id} exists`)
@@ -164,6 +168,59 @@ export class MemoryStorage implements Storage {
       deleted++
     }
     return deleted
+  }
+  async putCheckpoint(checkpoint: StoredCheckpoint, state: Uint8Array): Promise<void> {
+    if (!this.boards.has(checkpoint.boardId)) throw new Error(`MemoryStorage.putCheckpoint: board ${checkpoint.boardId} not found`)
+    let kept = this.checkpoints.get(checkpoint.boardId)
+    if (!kept) this.checkpoints.set(checkpoint.boardId, (kept = new Map()))
+    if (kept.has(checkpoint.id)) throw new Error(`MemoryStorage.putCheckpoint: checkpoint ${checkpoint.id} exists`)
+    kept.set(checkpoint.id, { json: JSON.stringify(checkpoint), state: state.slice() })
+  }
+  async listCheckpoints(boardId: string): Promise<StoredCheckpoint[]> {
+    return [...(this.checkpoints.get(boardId)?.values() ?? [])]
+      .map((c) => JSON.parse(c.json) as StoredCheckpoint)
+      .sort((a, b) => compareCodeUnits(b.createdAt, a.createdAt) || compareCodeUnits(b.id, a.id))
+  }
+  async getCheckpoint(boardId: string, checkpointId: string): Promise<{ checkpoint: StoredCheckpoint; state: Uint8Array } | null> {
+    const kept = this.checkpoints.get(boardId)?.get(checkpointId)
+    return kept ? { checkpoint: JSON.parse(kept.json) as StoredCheckpoint, state: kept.state.slice() } : null
+  }
+  async deleteCheckpoints(boardId: string, checkpointIds: readonly string[]): Promise<number> {
+    const kept = this.checkpoints.get(boardId)
+    let deleted = 0
+    for (const id of checkpointIds) if (kept?.delete(id)) deleted++
+    return deleted
+  }
+  async putInBin(boardId: string, entries: readonly BinEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    if (!this.boards.has(boardId)) throw new Error(`MemoryStorage.putInBin: board ${boardId} not found`)
+    const encoded = entries.map((e) => [e.recordId, JSON.stringify(e)] as const)
+    let kept = this.bin.get(boardId)
+    if (!kept) this.bin.set(boardId, (kept = new Map()))
+    for (const [id, json] of encoded) kept.set(id, json)
+  }
+  async listBin(boardId: string, since = ''): Promise<BinEntry[]> {
+    return [...(this.bin.get(boardId)?.values() ?? [])]
+      .map((json) => JSON.parse(json) as BinEntry)
+      .filter((e) => e.deletedAt >= since)
+      .sort((a, b) => compareCodeUnits(b.deletedAt, a.deletedAt) || compareCodeUnits(b.batch, a.batch) || compareUtf8(a.recordId, b.recordId))
+  }
+  async removeFromBin(boardId: string, recordIds: readonly string[]): Promise<number> {
+    const kept = this.bin.get(boardId)
+    let removed = 0
+    for (const id of recordIds) if (kept?.delete(id)) removed++
+    return removed
+  }
+  async purgeBin(before: string): Promise<number> {
+    let purged = 0
+    for (const kept of this.bin.values()) {
+      for (const [id, json] of kept) {
+        if ((JSON.parse(json) as BinEntry).deletedAt >= before) continue
+        kept.delete(id)
+        purged++
+      }
+    }
+    return purged
   }
   async close(): Promise<void> {}
 }

@@ -10,7 +10,8 @@ import type { UpdateLabInput } from '../../shared/validation'
 import { applyLabPatch } from './applyLabPatch'
 import type { Identity } from '../../shared/identity'
 import { globPrefix, secretJson } from './boardSecrets'
-import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from './Storage'
+import type { BinEntry, BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredCheckpoint, StoredIdentity, StoredUpdates } from './Storage'
+import { binEntryFromRow, checkpointFromRow, type BinRow, type CheckpointRow } from './historyRows'
 
 /** The WAL is truncated to this after each checkpoint. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
@@ -80,8 +81,10 @@ export const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (board_id, key)
    ) WITHOUT ROWID;`,
-  // 5: history — checkpoints of a board (a whole state each, compressed), and the bin of
-  // records deleted from it (put back by a facilitator within the retention).
+  // 5: history — checkpoints of a board (a whole state each, compressed; the images it points
+  // to, so they are not reclaimed), and the bin of records deleted from it (put back by a
+  // facilitator within the retention). People are JSON ({id, name}), as they were named then.
+  // Not WITHOUT ROWID: a checkpoint's state is a large blob, better kept out of the key's b-tree.
   `CREATE TABLE checkpoints (
      board_id TEXT NOT NULL REFERENCES boards(id),
      id TEXT NOT NULL,
@@ -90,10 +93,11 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      created_by TEXT,
      contributors TEXT NOT NULL DEFAULT '[]',
+     asset_ids TEXT NOT NULL DEFAULT '[]',
      state BLOB NOT NULL,
      state_bytes INTEGER NOT NULL,
      PRIMARY KEY (board_id, id)
-   ) WITHOUT ROWID;
+   );
    CREATE INDEX checkpoints_by_time ON checkpoints(board_id, created_at);
    CREATE TABLE board_bin (
      board_id TEXT NOT NULL REFERENCES boards(id),
@@ -104,7 +108,7 @@ export const MIGRATIONS: readonly string[] = [
      deleted_by TEXT,
      PRIMARY KEY (board_id, record_id)
    ) WITHOUT ROWID;
-   CREATE INDEX board_bin_by_time ON board_bin(board_id, deleted_at);`,
+   CREATE INDEX board_bin_by_time ON board_bin(deleted_at);`,
   // 6: board management — archived boards (kept, hidden from the journey), deleted boards (in
   // the lab's bin until a facilitator empties it), last change of the board's own fields.
   `ALTER TABLE boards ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
@@ -243,6 +247,20 @@ export class SqliteStorage implements Storage {
       // GLOB with a literal prefix: case-sensitive, and it uses the primary key's index.
       listSecrets: db.prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM board_secrets WHERE board_id = ? AND key GLOB ? ORDER BY key'),
       deleteSecrets: db.prepare('DELETE FROM board_secrets WHERE board_id = ? AND key GLOB ?'),
+      putCheckpoint: db.prepare(`INSERT INTO checkpoints (board_id, id, kind, name, created_at, created_by, contributors, asset_ids, state, state_bytes)
+        VALUES (@boardId, @id, @kind, @name, @createdAt, @createdBy, @contributors, @assetIds, @state, @bytes)`),
+      listCheckpoints: db.prepare<[string], CheckpointRow>(
+        'SELECT board_id, id, kind, name, created_at, created_by, contributors, asset_ids, state_bytes FROM checkpoints WHERE board_id = ? ORDER BY created_at DESC, id DESC',
+      ),
+      getCheckpoint: db.prepare<[string, string], CheckpointRow & { state: Buffer }>('SELECT * FROM checkpoints WHERE board_id = ? AND id = ?'),
+      deleteCheckpoint: db.prepare('DELETE FROM checkpoints WHERE board_id = ? AND id = ?'),
+      putInBin: db.prepare(`INSERT INTO board_bin (board_id, record_id, batch, record, deleted_at, deleted_by) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (board_id, record_id) DO UPDATE SET batch = excluded.batch, record = excluded.record, deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by`),
+      listBin: db.prepare<[string, string], BinRow>(
+        'SELECT record_id, batch, record, deleted_at, deleted_by FROM board_bin WHERE board_id = ? AND deleted_at >= ? ORDER BY deleted_at DESC, batch DESC, record_id',
+      ),
+      removeFromBin: db.prepare('DELETE FROM board_bin WHERE board_id = ? AND record_id = ?'),
+      purgeBin: db.prepare('DELETE FROM board_bin WHERE deleted_at < ?'),
     }
   }
 
@@ -475,6 +493,58 @@ export class SqliteStorage implements Storage {
 
   async deleteBoardSecrets(boardId: string, prefix: string): Promise<number> {
     return this.stmt.deleteSecrets.run(boardId, globPrefix(prefix)).changes
+  }
+
+  async putCheckpoint(checkpoint: StoredCheckpoint, state: Uint8Array): Promise<void> {
+    this.stmt.putCheckpoint.run({
+      boardId: checkpoint.boardId,
+      id: checkpoint.id,
+      kind: checkpoint.kind,
+      name: checkpoint.name,
+      createdAt: checkpoint.createdAt,
+      createdBy: checkpoint.createdBy ? JSON.stringify(checkpoint.createdBy) : null,
+      contributors: JSON.stringify(checkpoint.contributors),
+      assetIds: JSON.stringify(checkpoint.assetIds),
+      state,
+      bytes: checkpoint.bytes,
+    })
+  }
+
+  async listCheckpoints(boardId: string): Promise<StoredCheckpoint[]> {
+    return this.stmt.listCheckpoints.all(boardId).map(checkpointFromRow)
+  }
+
+  async getCheckpoint(boardId: string, checkpointId: string): Promise<{ checkpoint: StoredCheckpoint; state: Uint8Array } | null> {
+    const row = this.stmt.getCheckpoint.get(boardId, checkpointId)
+    if (!row) return null
+    return { checkpoint: checkpointFromRow(row), state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) }
+  }
+
+  async deleteCheckpoints(boardId: string, checkpointIds: readonly string[]): Promise<number> {
+    const deleted = this.db.transaction(() => checkpointIds.reduce((n, id) => n + this.stmt.deleteCheckpoint.run(boardId, id).changes, 0))()
+    if (deleted > 0) this.scheduleVacuum()
+    return deleted
+  }
+
+  async putInBin(boardId: string, entries: readonly BinEntry[]): Promise<void> {
+    const rows = entries.map((e) => [boardId, e.recordId, e.batch, JSON.stringify(e.record), e.deletedAt, e.deletedBy ? JSON.stringify(e.deletedBy) : null] as const)
+    this.db.transaction(() => {
+      for (const row of rows) this.stmt.putInBin.run(...row)
+    })()
+  }
+
+  async listBin(boardId: string, since = ''): Promise<BinEntry[]> {
+    return this.stmt.listBin.all(boardId, since).map(binEntryFromRow)
+  }
+
+  async removeFromBin(boardId: string, recordIds: readonly string[]): Promise<number> {
+    return this.db.transaction(() => recordIds.reduce((n, id) => n + this.stmt.removeFromBin.run(boardId, id).changes, 0))()
+  }
+
+  async purgeBin(before: string): Promise<number> {
+    const purged = this.stmt.purgeBin.run(before).changes
+    if (purged > 0) this.scheduleVacuum()
+    return purged
   }
 
   async close(): Promise<void> {

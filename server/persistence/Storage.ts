@@ -1,3 +1,5 @@
+import type { StoredRecord } from '../../shared/boardDoc'
+import type { CheckpointSummary, PersonRef } from '../../shared/history'
 import type { Identity } from '../../shared/identity'
 import type { Board, Lab, LabInvitations } from '../../shared/lab'
 import type { Role } from '../../shared/roles'
@@ -45,6 +47,24 @@ export interface StoredIdentity extends Identity {
 export interface BoardSecret {
   key: string
   value: unknown
+}
+
+/** A checkpoint as kept: what the API shows, and the images its state refers to. */
+export interface StoredCheckpoint extends CheckpointSummary {
+  /** Ids of this board's images the checkpoint's records point to (kept while it exists). */
+  assetIds: string[]
+}
+
+/** A record deleted from a board, kept in its bin (see {@link Storage.putInBin}). */
+export interface BinEntry {
+  recordId: string
+  /** One id per change that deleted records: what was deleted together. */
+  batch: string
+  /** The record as it was (JSON). */
+  record: StoredRecord
+  /** ISO time. */
+  deletedAt: string
+  deletedBy: PersonRef | null
 }
 
 /**
@@ -107,6 +127,30 @@ export interface Storage {
   listBoardSecrets(boardId: string, prefix: string): Promise<BoardSecret[]>
   /** Deletes a board's kept entries whose key starts with `prefix`; resolves with how many. */
   deleteBoardSecrets(boardId: string, prefix: string): Promise<number>
+
+  /**
+   * Keeps a checkpoint of a board: its summary and its state, bytes kept as given (the
+   * history compresses them). Rejects for an unknown board or a checkpoint id already used.
+   */
+  putCheckpoint(checkpoint: StoredCheckpoint, state: Uint8Array): Promise<void>
+  /** A board's checkpoints without their states, newest first (then by id, descending). */
+  listCheckpoints(boardId: string): Promise<StoredCheckpoint[]>
+  /** One checkpoint with its state, or null (unknown, or another board's). */
+  getCheckpoint(boardId: string, checkpointId: string): Promise<{ checkpoint: StoredCheckpoint; state: Uint8Array } | null>
+  /** Deletes some of a board's checkpoints; resolves with how many there were. */
+  deleteCheckpoints(boardId: string, checkpointIds: readonly string[]): Promise<number>
+
+  /**
+   * Puts deleted records in a board's bin, all or none; an entry replaces the one of the same
+   * record (a record deleted again). Rejects for an unknown board.
+   */
+  putInBin(boardId: string, entries: readonly BinEntry[]): Promise<void>
+  /** A board's bin, newest first (then by batch and record id), deleted at or after `since` (ISO) when given. */
+  listBin(boardId: string, since?: string): Promise<BinEntry[]>
+  /** Takes records out of a board's bin; resolves with how many were there. */
+  removeFromBin(boardId: string, recordIds: readonly string[]): Promise<number>
+  /** Empties every board's bin of what was deleted before `before` (ISO); resolves with how many. */
+  purgeBin(before: string): Promise<number>
 
   /**
    * This server's signing key (at least 32 random bytes): made on first call, then the same

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Board, Lab } from '../../shared/lab'
-import type { LabTokenHashes, Storage, StoredAsset, StoredIdentity } from '../../server/persistence/Storage'
+import type { BinEntry, LabTokenHashes, Storage, StoredAsset, StoredCheckpoint, StoredIdentity } from '../../server/persistence/Storage'
 
 let counter = 0
 /** A fresh id that passes `isId`, unique within the test run. */
@@ -546,6 +546,187 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
         const [read] = await storage.listBoardSecrets(board.id, 'k')
         ;(read!.value as typeof value).dots['shape:a'] = 42
         expect(await storage.listBoardSecrets(board.id, 'k')).toEqual([{ key: 'k', value: { dots: { 'shape:a': 1 } } }])
+      })
+    })
+
+    describe('checkpoints (history)', () => {
+      async function newBoard(): Promise<Board> {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        return board
+      }
+      const checkpoint = (boardId: string, createdAt: string, overrides: Partial<StoredCheckpoint> = {}): StoredCheckpoint => ({
+        id: testId('cp'),
+        boardId,
+        kind: 'auto',
+        name: null,
+        createdAt,
+        createdBy: null,
+        contributors: [{ id: 'who000001', name: 'Amina' }],
+        bytes: 1234,
+        assetIds: [],
+        ...overrides,
+      })
+
+      it('keeps a checkpoint and its state; lists them newest first without states; gets one with its state', async () => {
+        const board = await newBoard()
+        const older = checkpoint(board.id, '2026-03-12T15:00:00.000Z')
+        const named = checkpoint(board.id, '2026-03-12T16:05:00.000Z', {
+          kind: 'named',
+          name: 'Fin de l’atelier du 12 mars — « idées » 🌱',
+          createdBy: { id: 'who000002', name: 'Fatou' },
+          contributors: [],
+          assetIds: ['img00000001'],
+        })
+        const state = new Uint8Array([1, 2, 3, 250, 0, 7])
+        await storage.putCheckpoint(older, new Uint8Array([9]))
+        await storage.putCheckpoint(named, state)
+        expect(await storage.listCheckpoints(board.id)).toEqual([named, older])
+        expect(await storage.getCheckpoint(board.id, named.id)).toEqual({ checkpoint: named, state })
+      })
+
+      it('orders checkpoints of the same time by id, descending', async () => {
+        const board = await newBoard()
+        const at = '2026-03-12T15:00:00.000Z'
+        const a = checkpoint(board.id, at, { id: 'cpAAAAAAAA' })
+        const b = checkpoint(board.id, at, { id: 'cpBBBBBBBB' })
+        await storage.putCheckpoint(a, new Uint8Array([1]))
+        await storage.putCheckpoint(b, new Uint8Array([2]))
+        expect((await storage.listCheckpoints(board.id)).map((c) => c.id)).toEqual([b.id, a.id])
+      })
+
+      it('answers null for an unknown checkpoint or one asked through another board, and keeps boards apart', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        const cp = checkpoint(board.id, '2026-03-12T15:00:00.000Z')
+        await storage.putCheckpoint(cp, new Uint8Array([1]))
+        expect(await storage.getCheckpoint(board.id, 'nosuchcp0000')).toBeNull()
+        expect(await storage.getCheckpoint(other.id, cp.id)).toBeNull()
+        expect(await storage.listCheckpoints(other.id)).toEqual([])
+      })
+
+      it('refuses a checkpoint of an unknown board, and a second one with the same id (the first stays)', async () => {
+        await expect(storage.putCheckpoint(checkpoint('nosuchboard00', '2026-03-12T15:00:00.000Z'), new Uint8Array([1]))).rejects.toThrow()
+        const board = await newBoard()
+        const cp = checkpoint(board.id, '2026-03-12T15:00:00.000Z')
+        await storage.putCheckpoint(cp, new Uint8Array([1]))
+        await expect(storage.putCheckpoint({ ...cp, name: 'autre' }, new Uint8Array([2]))).rejects.toThrow()
+        expect(await storage.getCheckpoint(board.id, cp.id)).toEqual({ checkpoint: cp, state: new Uint8Array([1]) })
+      })
+
+      it('deletes some checkpoints, answering how many there were, and leaves the rest', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        const [a, b, c] = ['01', '02', '03'].map((d) => checkpoint(board.id, `2026-03-${d}T10:00:00.000Z`))
+        const elsewhere = checkpoint(other.id, '2026-03-01T10:00:00.000Z')
+        for (const cp of [a!, b!, c!, elsewhere]) await storage.putCheckpoint(cp, new Uint8Array([1]))
+        expect(await storage.deleteCheckpoints(board.id, [a!.id, c!.id, 'nosuchcp0000', elsewhere.id])).toBe(2)
+        expect(await storage.listCheckpoints(board.id)).toEqual([b])
+        expect(await storage.listCheckpoints(other.id)).toEqual([elsewhere])
+      })
+
+      it('keeps checkpoints when the board’s update log is compacted', async () => {
+        const board = await newBoard()
+        const cp = checkpoint(board.id, '2026-03-12T15:00:00.000Z')
+        await storage.putCheckpoint(cp, new Uint8Array([4, 5]))
+        const seq = await storage.appendUpdate(board.id, new Uint8Array([0, 0]))
+        await storage.compactUpdates(board.id, new Uint8Array([0, 0]), seq)
+        expect(await storage.getCheckpoint(board.id, cp.id)).toEqual({ checkpoint: cp, state: new Uint8Array([4, 5]) })
+      })
+
+      it('returns copies: changing what it returned, or what was put, does not change what is kept', async () => {
+        const board = await newBoard()
+        const cp = checkpoint(board.id, '2026-03-12T15:00:00.000Z')
+        const state = new Uint8Array([1, 2])
+        await storage.putCheckpoint(cp, state)
+        state[0] = 99
+        cp.contributors.push({ id: 'x', name: 'x' })
+        const got = (await storage.getCheckpoint(board.id, cp.id))!
+        expect(got.state).toEqual(new Uint8Array([1, 2]))
+        expect(got.checkpoint.contributors).toHaveLength(1)
+        got.state[1] = 99
+        got.checkpoint.contributors.length = 0
+        ;(await storage.listCheckpoints(board.id))[0]!.contributors.length = 0
+        const again = (await storage.getCheckpoint(board.id, cp.id))!
+        expect(again.state).toEqual(new Uint8Array([1, 2]))
+        expect(again.checkpoint.contributors).toHaveLength(1)
+      })
+    })
+
+    describe('the bin (deleted records)', () => {
+      async function newBoard(): Promise<Board> {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        return board
+      }
+      const entry = (recordId: string, batch: string, deletedAt: string, text = 'Covoiturage'): BinEntry => ({
+        recordId,
+        batch,
+        record: { id: recordId, typeName: 'shape', type: 'note', props: { text }, meta: { author: 'who000001' } },
+        deletedAt,
+        deletedBy: { id: 'who000001', name: 'Amina' },
+      })
+
+      it('keeps deleted records and lists them newest first, by batch then record id', async () => {
+        const board = await newBoard()
+        const early = [entry('shape:b', 'batch1', '2026-03-12T10:00:00.000Z'), entry('shape:a', 'batch1', '2026-03-12T10:00:00.000Z')]
+        const late = entry('shape:c', 'batch2', '2026-03-12T11:00:00.000Z', 'Crèche « partagée »')
+        await storage.putInBin(board.id, early)
+        await storage.putInBin(board.id, [{ ...late, deletedBy: null }])
+        expect(await storage.listBin(board.id)).toEqual([{ ...late, deletedBy: null }, early[1], early[0]])
+      })
+
+      it('lists only what was deleted at or after `since`', async () => {
+        const board = await newBoard()
+        await storage.putInBin(board.id, [entry('shape:a', 'b1', '2026-03-01T10:00:00.000Z'), entry('shape:b', 'b2', '2026-03-10T10:00:00.000Z')])
+        expect((await storage.listBin(board.id, '2026-03-10T10:00:00.000Z')).map((e) => e.recordId)).toEqual(['shape:b'])
+        expect((await storage.listBin(board.id, '2026-04-01T00:00:00.000Z'))).toEqual([])
+      })
+
+      it('replaces the entry of a record deleted again', async () => {
+        const board = await newBoard()
+        await storage.putInBin(board.id, [entry('shape:a', 'b1', '2026-03-01T10:00:00.000Z', 'avant')])
+        const again = entry('shape:a', 'b2', '2026-03-02T10:00:00.000Z', 'après')
+        await storage.putInBin(board.id, [again])
+        expect(await storage.listBin(board.id)).toEqual([again])
+      })
+
+      it('takes records out of the bin, answering how many were there, and keeps boards apart', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        await storage.putInBin(board.id, [entry('shape:a', 'b1', '2026-03-01T10:00:00.000Z'), entry('shape:b', 'b1', '2026-03-01T10:00:00.000Z')])
+        await storage.putInBin(other.id, [entry('shape:a', 'b9', '2026-03-01T10:00:00.000Z')])
+        expect(await storage.removeFromBin(board.id, ['shape:a', 'shape:zz'])).toBe(1)
+        expect((await storage.listBin(board.id)).map((e) => e.recordId)).toEqual(['shape:b'])
+        expect((await storage.listBin(other.id)).map((e) => e.recordId)).toEqual(['shape:a'])
+      })
+
+      it('purges what every board deleted before a time, and answers how many', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        await storage.putInBin(board.id, [entry('shape:old', 'b1', '2026-01-01T10:00:00.000Z'), entry('shape:new', 'b2', '2026-03-01T10:00:00.000Z')])
+        await storage.putInBin(other.id, [entry('shape:old', 'b3', '2026-01-15T10:00:00.000Z')])
+        expect(await storage.purgeBin('2026-02-01T00:00:00.000Z')).toBe(2)
+        expect((await storage.listBin(board.id)).map((e) => e.recordId)).toEqual(['shape:new'])
+        expect(await storage.listBin(other.id)).toEqual([])
+      })
+
+      it('refuses entries of an unknown board and keeps nothing', async () => {
+        await expect(storage.putInBin('nosuchboard00', [entry('shape:a', 'b1', '2026-03-01T10:00:00.000Z')])).rejects.toThrow()
+        expect(await storage.listBin('nosuchboard00')).toEqual([])
+      })
+
+      it('returns copies of the records it keeps', async () => {
+        const board = await newBoard()
+        const e = entry('shape:a', 'b1', '2026-03-01T10:00:00.000Z')
+        await storage.putInBin(board.id, [e])
+        ;(e.record.props as { text: string }).text = 'changé'
+        const listed = await storage.listBin(board.id)
+        expect((listed[0]!.record.props as { text: string }).text).toBe('Covoiturage')
+        ;(listed[0]!.record.props as { text: string }).text = 'changé'
+        expect(((await storage.listBin(board.id))[0]!.record.props as { text: string }).text).toBe('Covoiturage')
       })
     })
 

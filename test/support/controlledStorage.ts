@@ -2,7 +2,7 @@ import type { Board, Lab, LabInvitations } from '../../shared/lab'
 import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
 import type { Identity } from '../../shared/identity'
-import type { BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
+import type { BinEntry, BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredCheckpoint, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
 
 /** A write that is held until the test releases it. */
 interface Held {
@@ -25,6 +25,8 @@ export class ControlledStorage implements Storage {
   failAppends: Error | null = null
   /** When set, writing or deleting board secrets rejects with this error (without reaching the inner storage). */
   failSecretWrites: Error | null = null
+  /** When set, keeping checkpoints or putting records in the bin rejects with this error (without reaching the inner storage). */
+  failHistoryWrites: Error | null = null
   /** When set, loading a board's updates rejects with this error. */
   failLoads: Error | null = null
   /** While true, loading a board's updates waits for {@link releaseLoads}. */
@@ -145,6 +147,32 @@ export class ControlledStorage implements Storage {
   async deleteBoardSecrets(boardId: string, prefix: string): Promise<number> {
     if (this.failSecretWrites) throw this.failSecretWrites
     return this.inner.deleteBoardSecrets(boardId, prefix)
+  }
+  async putCheckpoint(checkpoint: StoredCheckpoint, state: Uint8Array): Promise<void> {
+    if (this.failHistoryWrites) throw this.failHistoryWrites
+    return this.inner.putCheckpoint(checkpoint, state)
+  }
+  listCheckpoints(boardId: string): Promise<StoredCheckpoint[]> {
+    return this.inner.listCheckpoints(boardId)
+  }
+  getCheckpoint(boardId: string, checkpointId: string): Promise<{ checkpoint: StoredCheckpoint; state: Uint8Array } | null> {
+    return this.inner.getCheckpoint(boardId, checkpointId)
+  }
+  deleteCheckpoints(boardId: string, checkpointIds: readonly string[]): Promise<number> {
+    return this.inner.deleteCheckpoints(boardId, checkpointIds)
+  }
+  async putInBin(boardId: string, entries: readonly BinEntry[]): Promise<void> {
+    if (this.failHistoryWrites) throw this.failHistoryWrites
+    return this.inner.putInBin(boardId, entries)
+  }
+  listBin(boardId: string, since?: string): Promise<BinEntry[]> {
+    return this.inner.listBin(boardId, since)
+  }
+  removeFromBin(boardId: string, recordIds: readonly string[]): Promise<number> {
+    return this.inner.removeFromBin(boardId, recordIds)
+  }
+  purgeBin(before: string): Promise<number> {
+    return this.inner.purgeBin(before)
   }
   close(): Promise<void> {
     this.releaseLoads()
