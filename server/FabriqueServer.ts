@@ -8,6 +8,8 @@ import { TEMPLATE_SUMMARIES } from '../shared/templates/catalogue'
 import type { Config } from './config'
 import { addAssetRoutes } from './http/assetRoutes'
 import { addBoardRoutes } from './http/boardRoutes'
+import { addBoardManagementRoutes } from './http/boardManagementRoutes'
+import { BinnedBoards } from './boards/BinnedBoards'
 import { HttpError } from './http/HttpError'
 import { sendJson } from './http/io'
 import { addLabRoutes } from './http/labRoutes'
@@ -68,6 +70,7 @@ export class FabriqueServer {
     const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     this.labEvents = new LabEventHub(options.labEvents ?? {}, logger)
     this.labPresence = new LabPresence({ hub: this.labEvents })
+    const binned = new BinnedBoards()
     this.rooms = new RoomManager({
       storage: this.storage,
       logger,
@@ -81,6 +84,8 @@ export class FabriqueServer {
       // The server owns the schema (migrated on load, before anyone is served), then the rules,
       // then the images no board needs any more are let go when a board leaves memory.
       hooks: [
+        // Before anything sees the connection: nobody joins a board deleted meanwhile.
+        binned,
         // First: it only watches (joins, leaves, renames) and must see `identity.update` before the rules take it.
         this.labPresence,
         createSchemaMigration({ currentSchema: () => seeder.currentSchema() }),
@@ -114,6 +119,14 @@ export class FabriqueServer {
       presence: this.labPresence,
     })
     addBoardRoutes(this.router, { storage: this.storage, publicUrl: config.publicUrl, key, tickets })
+    addBoardManagementRoutes(this.router, {
+      storage: this.storage,
+      rooms: this.rooms,
+      events: this.labEvents,
+      binned,
+      maxAssetBytes: config.maxAssetBytes,
+      maxLabAssetBytes: config.maxLabAssetBytes,
+    })
     addAssetRoutes(this.router, { storage: this.storage, key, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
     addIdentityRoutes(this.router, { storage: this.storage })
     this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))

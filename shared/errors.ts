@@ -50,6 +50,22 @@ export const ERROR_CODES = [
   'server.shuttingDown',
   /** 401: the sync ticket is unknown, forged, expired, already used, for another board or for a replaced secret. */
   'ticket.invalid',
+  /** 400: the `.tldr` file is not JSON (not a tldraw file, or damaged). */
+  'tldr.notJson',
+  /** 400: the `.tldr` file ends too early (cut during a download or a copy). */
+  'tldr.truncated',
+  /** 400: JSON, but not a tldraw file (another application's, e.g. Excalidraw). */
+  'tldr.notTldraw',
+  /** 400: a file of the first tldraw (2021–2022), which this server cannot read: open it on tldraw.com and save it again. */
+  'tldr.tldrawV1',
+  /** 400: saved by a newer tldraw than this server knows. */
+  'tldr.newer',
+  /** 400: a record of the file is damaged or not one Fabrique's tldraw knows; the message names it. */
+  'tldr.invalidRecord',
+  /** 400: an image embedded in the file is damaged, or not an image; the message names it. */
+  'tldr.invalidImage',
+  /** 413: an image embedded in the file is larger than one image may be (`MAX_ASSET_BYTES`). */
+  'tldr.imageTooLarge',
   /** 500: something failed on the server. */
   'internal',
 ] as const

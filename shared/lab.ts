@@ -42,6 +42,15 @@ export interface Board {
   /** Template the board was created from, or null for a blank board. */
   template: string | null
   createdAt: string
+  /** Last change of the board's own fields (title, phase, archived, bin), ISO; `createdAt` until then. */
+  updatedAt: string
+  /** Kept and still readable, but out of the journey: lab pages show it under « Archives ». */
+  archived: boolean
+  /**
+   * When a facilitator put it in the lab's bin (ISO), or null. A board in the bin is closed to
+   * everyone (its links, images and API answer 404) until it is restored or the bin is emptied.
+   */
+  deletedAt: string | null
 }
 
 /** The three secrets of a lab, shown once, at creation. */
@@ -81,6 +90,7 @@ export interface CreatedLab extends Lab {
 /** `GET /api/labs/:labId` answer. */
 export interface LabView {
   lab: Lab
+  /** The lab's boards, archived ones included (flagged), never those in the bin. */
   boards: Board[]
   role: Role
   /** Only in a facilitator's answer. */
@@ -92,6 +102,32 @@ export interface BoardView {
   board: Board
   lab: Pick<Lab, 'id' | 'title'>
   role: Role
+}
+
+/** `GET /api/labs/:labId/bin` answer: the boards in the lab's bin, the last deleted first. */
+export interface LabBin {
+  boards: Board[]
+}
+
+/** `DELETE /api/labs/:labId/bin` answer: the boards deleted for good. */
+export interface EmptiedBin {
+  deleted: string[]
+}
+
+/** `POST /api/labs/:labId/boards/import` answer. */
+export interface TldrImport {
+  board: Board
+  /** Shapes on the new board. */
+  shapes: number
+  images: {
+    /** Images stored with the board (they were embedded in the file). */
+    imported: number
+    /**
+     * Images left out: at another address (Fabrique never fetches them), or of a kind it does
+     * not keep (videos, link previews). Their shapes stay, without a picture.
+     */
+    dropped: number
+  }
 }
 
 /** Body of every `4xx`/`5xx` answer (see `shared/errors.ts`). */
@@ -109,11 +145,15 @@ export type LabPresence = Record<string, PersonOnBoard[]>
  */
 export type LabEvent =
   /** First event of every stream: everything the lab page shows, and how often heartbeats come. */
-  | { type: 'snapshot'; lab: Lab; boards: Board[]; role: Role; presence: LabPresence; heartbeatMs: number; invitations?: LabInvitations }
+  | { type: 'snapshot'; lab: Lab; boards: Board[]; role: Role; presence: LabPresence; heartbeatMs: number; invitations?: LabInvitations; bin?: Board[] }
   /** The lab was edited (title, phase, activities, members…): the whole lab. */
   | { type: 'lab'; lab: Lab }
-  /** A board was created or changed: insert or replace it by id. */
+  /** A board was created or changed (renamed, moved, archived, restored from the bin): insert or replace it by id. */
   | { type: 'board'; board: Board }
+  /** A board left the lab's list (it went to the bin): drop it. */
+  | { type: 'boardRemoved'; boardId: string }
+  /** Facilitators only: the lab's bin changed (a board deleted, restored, or the bin emptied); the whole bin. */
+  | { type: 'bin'; boards: Board[] }
   /** Who is on a board now (empty: nobody). */
   | { type: 'presence'; boardId: string; people: PersonOnBoard[] }
   /** Facilitators only: the invitation links changed (a secret was replaced). */

@@ -167,3 +167,80 @@ function isIsoDate(value: string): boolean {
 export function isId(value: string): boolean {
   return /^[A-Za-z0-9_-]{8,64}$/.test(value)
 }
+
+/** `PATCH /api/boards/:boardId` body: every field optional, at least one present. */
+export interface UpdateBoardInput {
+  title?: string
+  phase?: Phase
+  archived?: boolean
+}
+
+export function validateUpdateBoard(body: unknown): Validated<UpdateBoardInput> {
+  if (!isObject(body)) return fail('body must be a JSON object')
+  const extra = unknownFields(body, ['title', 'phase', 'archived'])
+  if (!extra.ok) return extra
+  if (Object.keys(body).length === 0) return fail('nothing to update')
+  const out: UpdateBoardInput = {}
+  if (body.title !== undefined) {
+    const title = text(body, 'title', LIMITS.title, true)
+    if (!title.ok) return title
+    out.title = title.value
+  }
+  if (body.phase !== undefined) {
+    if (!isPhase(body.phase)) return fail(`"phase" must be one of ${PHASES.join(', ')}`)
+    out.phase = body.phase
+  }
+  if (body.archived !== undefined) {
+    if (typeof body.archived !== 'boolean') return fail('"archived" must be true or false')
+    out.archived = body.archived
+  }
+  return ok(out)
+}
+
+/** `POST /api/boards/:boardId/duplicate` body: all optional (`{}` copies the board as it is now). */
+export interface DuplicateBoardInput {
+  /** The copy's title; the server makes one from the board's when absent. */
+  title: string | null
+  /** The copy's phase; the board's when absent. */
+  phase: Phase | null
+  /** Copy this checkpoint of the board instead of its current state. */
+  checkpointId: string | null
+}
+
+export function validateDuplicateBoard(body: unknown): Validated<DuplicateBoardInput> {
+  if (!isObject(body)) return fail('body must be a JSON object')
+  const extra = unknownFields(body, ['title', 'phase', 'checkpointId'])
+  if (!extra.ok) return extra
+  const title = text(body, 'title', LIMITS.title, false)
+  if (!title.ok) return title
+  if (body.phase !== undefined && !isPhase(body.phase)) return fail(`"phase" must be one of ${PHASES.join(', ')}`)
+  let checkpointId: string | null = null
+  if (body.checkpointId !== undefined && body.checkpointId !== null) {
+    if (typeof body.checkpointId !== 'string' || !isId(body.checkpointId)) return fail('"checkpointId" must be the id of one of the board’s checkpoints')
+    checkpointId = body.checkpointId
+  }
+  return ok({ title: title.value || null, phase: isPhase(body.phase) ? body.phase : null, checkpointId })
+}
+
+/**
+ * `POST /api/labs/:labId/boards/import?title=…&phase=…` (the file is the body): the query's
+ * fields, both optional.
+ */
+export interface ImportBoardInput {
+  title: string | null
+  phase: Phase | null
+}
+
+export function validateImportBoard(query: URLSearchParams): Validated<ImportBoardInput> {
+  const body: Record<string, unknown> = {}
+  for (const [key, value] of query) {
+    if (key in body) return fail(`"${key.slice(0, 60)}" is given twice`)
+    body[key] = value
+  }
+  const extra = unknownFields(body, ['title', 'phase'])
+  if (!extra.ok) return extra
+  const title = text(body, 'title', LIMITS.title, false)
+  if (!title.ok) return title
+  if (body.phase !== undefined && !isPhase(body.phase)) return fail(`"phase" must be one of ${PHASES.join(', ')}`)
+  return ok({ title: title.value || null, phase: isPhase(body.phase) ? body.phase : null })
+}

@@ -1,9 +1,9 @@
 import type { IssuedIdentity } from '../../shared/identity'
-import type { Board, BoardView, CreatedLab, Lab, LabView } from '../../shared/lab'
+import type { Board, BoardView, CreatedLab, EmptiedBin, Lab, LabBin, LabView, TldrImport } from '../../shared/lab'
 import type { Lang } from '../../shared/lang'
 import type { Phase } from '../../shared/phases'
 import type { Role } from '../../shared/roles'
-import type { UpdateLabInput } from '../../shared/validation'
+import type { UpdateBoardInput, UpdateLabInput } from '../../shared/validation'
 
 /** An API answer other than 2xx, with the server's reason (English) and its code (for the UI's own words). */
 export class ApiError extends Error {
@@ -78,6 +78,31 @@ export const api = {
   createBoard: (labId: string, token: string, input: { title: string; phase?: Phase; template?: string; lang?: Lang }) =>
     request<Board>('POST', `/api/labs/${encodeURIComponent(labId)}/boards`, token, input),
   getBoard: (boardId: string, token: string) => request<BoardView>('GET', `/api/boards/${encodeURIComponent(boardId)}`, token),
+  /** Renames, moves to another phase, archives or unarchives a board (facilitators). */
+  updateBoard: (boardId: string, token: string, patch: UpdateBoardInput) => request<Board>('PATCH', `/api/boards/${encodeURIComponent(boardId)}`, token, patch),
+  /** A new board holding a copy of this one (now, or at one of its checkpoints), its images with it. */
+  duplicateBoard: (boardId: string, token: string, input: { title?: string; phase?: Phase; checkpointId?: string }) =>
+    request<Board>('POST', `/api/boards/${encodeURIComponent(boardId)}/duplicate`, token, input),
+  /** Puts a board in the lab's bin: closed to everyone until restored. */
+  deleteBoard: (boardId: string, token: string) => request<Board>('DELETE', `/api/boards/${encodeURIComponent(boardId)}`, token),
+  restoreBoard: (boardId: string, token: string) => request<Board>('POST', `/api/boards/${encodeURIComponent(boardId)}/restore`, token, {}),
+  getBin: (labId: string, token: string) => request<LabBin>('GET', `/api/labs/${encodeURIComponent(labId)}/bin`, token),
+  /** Deletes every board in the lab's bin for good. */
+  emptyBin: (labId: string, token: string) => request<EmptiedBin>('DELETE', `/api/labs/${encodeURIComponent(labId)}/bin`, token),
+  /** A new board from a `.tldr` file (sent as is; title and phase in the query). */
+  importTldr: async (labId: string, token: string, file: Blob, input: { title?: string; phase?: Phase }): Promise<TldrImport> => {
+    const query = new URLSearchParams()
+    if (input.title) query.set('title', input.title)
+    if (input.phase) query.set('phase', input.phase)
+    const res = await fetch(`/api/labs/${encodeURIComponent(labId)}/boards/import?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.tldraw+json', authorization: `Bearer ${token}` },
+      body: file,
+      credentials: 'same-origin',
+    })
+    if (!res.ok) throw await answerError(res)
+    return (await res.json()) as TldrImport
+  },
   /** A single-use ticket for the next sync connection (the secret stays in headers). */
   createTicket: (boardId: string, token: string, identityCredential: string | null) =>
     request<{ ticket: string; expiresInMs: number }>('POST', `/api/boards/${encodeURIComponent(boardId)}/tickets`, token, {}, identityCredential ? { 'x-fabrique-identity': identityCredential } : {}),

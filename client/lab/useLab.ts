@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { Lab, LabEvent, LabPresence, LabView } from '../../shared/lab'
+import type { Board, Lab, LabEvent, LabPresence, LabView } from '../../shared/lab'
 import type { UpdateLabInput } from '../../shared/validation'
 import { clearFragment } from '../access/fragmentToken'
 import { rememberLab } from '../access/rememberedLabs'
@@ -11,7 +11,18 @@ function newer(current: Lab, next: Lab): Lab {
   return next.updatedAt >= current.updatedAt ? next : current
 }
 
-/** What an event changes in the page's view of the lab. */
+/**
+ * `boards` with `board` put in (or replaced, unless what the page has is newer: events and
+ * answers may cross on the way); a board in the bin leaves the list.
+ */
+export function upsertBoard(boards: readonly Board[], board: Board): Board[] {
+  const current = boards.find((b) => b.id === board.id)
+  if (current && current.updatedAt > board.updatedAt) return [...boards]
+  if (board.deletedAt !== null) return boards.filter((b) => b.id !== board.id)
+  return current ? boards.map((b) => (b.id === board.id ? board : b)) : [...boards, board]
+}
+
+/** What an event changes in the page's view of the lab (the bin is kept apart, see {@link useLab}). */
 function applyEvent(view: LabView | null, event: LabEvent): LabView | null {
   if (!view) return view
   switch (event.type) {
@@ -19,12 +30,13 @@ function applyEvent(view: LabView | null, event: LabEvent): LabView | null {
       return { lab: event.lab, boards: event.boards, role: event.role, ...(event.invitations && { invitations: event.invitations }) }
     case 'lab':
       return { ...view, lab: newer(view.lab, event.lab) }
-    case 'board': {
-      const known = view.boards.some((b) => b.id === event.board.id)
-      return { ...view, boards: known ? view.boards.map((b) => (b.id === event.board.id ? event.board : b)) : [...view.boards, event.board] }
-    }
+    case 'board':
+      return { ...view, boards: upsertBoard(view.boards, event.board) }
+    case 'boardRemoved':
+      return { ...view, boards: view.boards.filter((b) => b.id !== event.boardId) }
     case 'invitations':
       return { ...view, invitations: event.invitations }
+    case 'bin':
     case 'presence':
     case 'revoked':
       return view
@@ -39,6 +51,8 @@ export function useLab(labId: string, token: string | null) {
   const [view, setView] = useState<LabView | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [presence, setPresence] = useState<LabPresence>({})
+  /** Facilitators: the boards in the lab's bin (null until known). */
+  const [bin, setBin] = useState<Board[] | null>(null)
 
   const reload = useCallback(async () => {
     if (!token) return
@@ -60,6 +74,8 @@ export function useLab(labId: string, token: string | null) {
   const live = useLabEvents(labId, token, view !== null, (event) => {
     setView((v) => applyEvent(v, event))
     if (event.type === 'snapshot') setPresence(event.presence)
+    if (event.type === 'snapshot' && event.bin) setBin(event.bin)
+    if (event.type === 'bin') setBin(event.boards)
     if (event.type === 'presence') {
       setPresence((p) => {
         const { [event.boardId]: _previous, ...others } = p
@@ -82,5 +98,17 @@ export function useLab(labId: string, token: string | null) {
     [labId, token],
   )
 
-  return { view, error, reload, update, presence, live }
+  /**
+   * A board as an answer of the server gives it (renamed, archived, deleted, restored,
+   * copied…): shown at once, before the event that tells every page arrives.
+   */
+  const applyBoard = useCallback((board: Board) => {
+    setView((v) => (v ? { ...v, boards: upsertBoard(v.boards, board) } : v))
+    setBin((b) => {
+      const others = (b ?? []).filter((x) => x.id !== board.id)
+      return board.deletedAt === null ? (b ? others : b) : [board, ...others]
+    })
+  }, [])
+
+  return { view, error, reload, update, presence, live, bin, setBin, applyBoard }
 }

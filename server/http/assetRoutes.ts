@@ -14,7 +14,7 @@ import { bearerToken, readBody, readCookies, sendJson } from './io'
 import type { Router } from './Router'
 
 /** Image types accepted on boards, each with a check of the file's first bytes. */
-const IMAGE_TYPES: Record<string, (data: Buffer) => boolean> = {
+export const IMAGE_TYPES: Record<string, (data: Buffer) => boolean> = {
   'image/png': (d) => d.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   'image/jpeg': (d) => d[0] === 0xff && d[1] === 0xd8 && d[2] === 0xff,
   'image/gif': (d) => d.subarray(0, 4).toString('latin1') === 'GIF8',
@@ -33,7 +33,8 @@ export function addAssetRoutes(
     const role = await authorizeLab(storage, board.labId, bearerToken(req))
     if (!canEditBoards(role)) throw new HttpError(403, 'role.viewerReadOnly', 'viewers cannot add images')
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-    const check = IMAGE_TYPES[contentType]
+    // Own keys only: "constructor" must not find Object's.
+    const check = Object.hasOwn(IMAGE_TYPES, contentType) ? IMAGE_TYPES[contentType] : undefined
     if (!check) throw new HttpError(415, 'image.type', `images must be one of ${Object.keys(IMAGE_TYPES).join(', ')}`)
     const data = await readBody(req, maxAssetBytes)
     if (data.length === 0) throw new HttpError(400, 'input.invalid', 'empty image')

@@ -93,9 +93,15 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation,
     }
     const stream = events.open(labId, role, clientAddress(req, creation.trustProxy), res)
     try {
-      const [lab, boards, invitations] = await Promise.all([storage.getLab(labId), storage.listBoards(labId), canManageLab(role) ? storage.getLabInvitations(labId) : null])
+      const manager = canManageLab(role)
+      const [lab, boards, invitations, bin] = await Promise.all([
+        storage.getLab(labId),
+        storage.listBoards(labId),
+        manager ? storage.getLabInvitations(labId) : null,
+        manager ? storage.listDeletedBoards(labId) : null,
+      ])
       if (!lab) return stream.close()
-      stream.start({ type: 'snapshot', lab, boards, role, presence: presence.snapshot(labId), heartbeatMs: events.heartbeatMs, ...(invitations && { invitations }) })
+      stream.start({ type: 'snapshot', lab, boards, role, presence: presence.snapshot(labId), heartbeatMs: events.heartbeatMs, ...(invitations && { invitations }), ...(bin && { bin }) })
     } catch (err) {
       // The status is already sent: the page sees the stream end and reconnects.
       stream.destroy()
@@ -145,13 +151,17 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation,
     if (!lab) throw new HttpError(404, 'lab.notFound', 'lab not found')
     const input = validateCreateBoard(await readJson(req), lab.phase, seeder.isTemplateId)
     if (!input.ok) throw new HttpError(400, 'input.invalid', input.error)
+    const now = new Date().toISOString()
     const board: Board = {
       id: generateId(),
       labId: lab.id,
       title: input.value.title,
       phase: input.value.phase,
       template: input.value.template,
-      createdAt: new Date().toISOString(),
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+      deletedAt: null,
     }
     await storage.createBoard(board, await seeder.initialUpdate(board, input.value.lang))
     events.publish(lab.id, { type: 'board', board })

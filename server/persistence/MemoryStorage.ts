@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { BoardPatch, NewBoardAssets } from './Storage'
+import { applyBoardPatch } from './applyBoardPatch'
 import type { Board, Lab, LabInvitations } from '../../shared/lab'
 import type { Role } from '../../shared/roles'
 import type { UpdateLabInput } from '../../shared/validation'
@@ -68,22 +70,56 @@ export class MemoryStorage implements Storage {
     entry.lab = applyLabPatch(entry.lab, structuredClone(patch), updatedAt)
     return structuredClone(entry.lab)
   }
-  async createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
+  async createBoard(board: Board, initialUpdate: Uint8Array | null, assets: NewBoardAssets = {}): Promise<void> {
     if (!this.labs.has(board.labId)) throw new Error(`MemoryStorage.createBoard: lab ${board.labId} not found`)
     if (this.boards.has(board.id)) throw new Error(`MemoryStorage.createBoard: board ${board.id} exists`)
+    // Everything is checked before anything is written: all or nothing.
+    for (const { asset } of assets.add ?? []) {
+      if (asset.boardId !== board.id) throw new Error(`MemoryStorage.createBoard: image ${asset.id} belongs to board ${asset.boardId}, not ${board.id}`)
+    }
+    const copies = (assets.copy?.assetIds ?? []).flatMap((id) => {
+      const from = this.assets.get(`${assets.copy!.fromBoardId}/${id}`)
+      return from ? [{ asset: { ...from.asset, boardId: board.id, createdAt: assets.copy!.createdAt }, data: from.data }] : []
+    })
     this.boards.set(board.id, { ...board })
     if (initialUpdate) await this.appendUpdate(board.id, initialUpdate)
+    for (const { asset, data } of [...(assets.add ?? []), ...copies]) await this.putAsset(asset, data)
   }
-  async getBoard(boardId: string): Promise<Board | null> {
+  async getBoard(boardId: string, options: { includeDeleted?: boolean } = {}): Promise<Board | null> {
     const board = this.boards.get(boardId)
-    return board ? { ...board } : null
+    return board && (board.deletedAt === null || options.includeDeleted) ? { ...board } : null
   }
   async listBoards(labId: string): Promise<Board[]> {
     return [...this.boards.values()]
-      .filter((b) => b.labId === labId)
+      .filter((b) => b.labId === labId && b.deletedAt === null)
       // Code-unit order, as SQLite's ORDER BY: localeCompare would put 'a…' before 'B…'.
       .sort((a, b) => compareCodeUnits(a.createdAt, b.createdAt) || compareCodeUnits(a.id, b.id))
       .map((b) => ({ ...b }))
+  }
+  async listDeletedBoards(labId: string): Promise<Board[]> {
+    return [...this.boards.values()]
+      .filter((b) => b.labId === labId && b.deletedAt !== null)
+      .sort((a, b) => compareCodeUnits(b.deletedAt!, a.deletedAt!) || compareCodeUnits(a.id, b.id))
+      .map((b) => ({ ...b }))
+  }
+  async updateBoard(boardId: string, patch: BoardPatch, updatedAt: string): Promise<Board | null> {
+    const board = this.boards.get(boardId)
+    if (!board) return null
+    const next = applyBoardPatch(board, patch, updatedAt)
+    this.boards.set(boardId, next)
+    return { ...next }
+  }
+  async emptyBin(labId: string): Promise<string[]> {
+    const ids = (await this.listDeletedBoards(labId)).map((b) => b.id)
+    for (const id of ids) {
+      this.updates.delete(id)
+      for (const key of [...this.assets.keys()]) if (key.startsWith(`${id}/`)) this.assets.delete(key)
+      this.secrets.delete(id)
+      this.checkpoints.delete(id)
+      this.bin.delete(id)
+      this.boards.delete(id)
+    }
+    return ids
   }
   async loadUpdates(boardId: string): Promise<StoredUpdates> {
     const rows = this.updates.get(boardId) ?? []

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import type { BoardPatch, NewBoardAssets } from './Storage'
+import { applyBoardPatch } from './applyBoardPatch'
 import { randomBytes } from 'node:crypto'
 import { RowCache } from './RowCache'
 import type { Board, Lab, LabInvitations } from '../../shared/lab'
@@ -139,6 +141,9 @@ interface BoardRow {
   phase: string
   template: string | null
   created_at: string
+  archived: number
+  deleted_at: string | null
+  updated_at: string | null
 }
 
 function labFromRow(row: LabRow): Lab {
@@ -157,7 +162,18 @@ function labFromRow(row: LabRow): Lab {
 }
 
 function boardFromRow(row: BoardRow): Board {
-  return { id: row.id, labId: row.lab_id, title: row.title, phase: row.phase as Phase, template: row.template, createdAt: row.created_at }
+  return {
+    id: row.id,
+    labId: row.lab_id,
+    title: row.title,
+    phase: row.phase as Phase,
+    template: row.template,
+    createdAt: row.created_at,
+    // Boards made before schema 6 have no updated_at: never changed since created.
+    updatedAt: row.updated_at ?? row.created_at,
+    archived: row.archived === 1,
+    deletedAt: row.deleted_at,
+  }
 }
 
 interface IdentityRow {
@@ -190,7 +206,7 @@ export class SqliteStorage implements Storage {
   private pending: PendingAppend[] = []
   private flushScheduled = false
   private vacuumTimer: NodeJS.Timeout | null = null
-  /** Read on every upgrade and API call: boards never change, token hashes only by replaceLabToken. */
+  /** Read on every upgrade and API call; an entry is dropped whenever its row is written (updateBoard, emptyBin, replaceLabToken). */
   private readonly boards = new RowCache<Board>()
   private readonly tokenHashes = new RowCache<LabTokenHashes>()
 
@@ -223,9 +239,23 @@ export class SqliteStorage implements Storage {
       getHashes: db.prepare<[string], LabTokenHashes>('SELECT facilitator_hash AS facilitator, participant_hash AS participant, viewer_hash AS viewer FROM labs WHERE id = ?'),
       updateLab: db.prepare(`UPDATE labs SET title = @title, theme = @theme, territory = @territory, start_date = @startDate, phase = @phase,
         members = @members, activities = @activities, updated_at = @updatedAt WHERE id = @id`),
-      insertBoard: db.prepare('INSERT INTO boards (id, lab_id, title, phase, template, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertBoard: db.prepare(`INSERT INTO boards (id, lab_id, title, phase, template, created_at, updated_at, archived, deleted_at)
+        VALUES (@id, @labId, @title, @phase, @template, @createdAt, @updatedAt, @archived, @deletedAt)`),
       getBoard: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
-      listBoards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE lab_id = ? ORDER BY created_at, id'),
+      listBoards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE lab_id = ? AND deleted_at IS NULL ORDER BY created_at, id'),
+      listDeletedBoards: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE lab_id = ? AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id'),
+      updateBoard: db.prepare('UPDATE boards SET title = @title, phase = @phase, archived = @archived, deleted_at = @deletedAt, updated_at = @updatedAt WHERE id = @id'),
+      copyAsset: db.prepare(`INSERT INTO assets (board_id, id, content_type, size, data, created_at)
+        SELECT @toBoardId, id, content_type, size, data, @createdAt FROM assets WHERE board_id = @fromBoardId AND id = @assetId`),
+      // Everything kept per board, children first (the foreign keys point at boards).
+      purgeBoard: [
+        'DELETE FROM board_updates WHERE board_id = ?',
+        'DELETE FROM assets WHERE board_id = ?',
+        'DELETE FROM checkpoints WHERE board_id = ?',
+        'DELETE FROM board_bin WHERE board_id = ?',
+        'DELETE FROM board_secrets WHERE board_id = ?',
+        'DELETE FROM boards WHERE id = ?',
+      ].map((sql) => db.prepare<[string]>(sql)),
       loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM board_updates WHERE board_id = ? ORDER BY seq'),
       appendUpdate: db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)'),
       deleteUpdatesThrough: db.prepare('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?'),
@@ -364,25 +394,60 @@ export class SqliteStorage implements Storage {
     })()
   }
 
-  async createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
+  async createBoard(board: Board, initialUpdate: Uint8Array | null, assets: NewBoardAssets = {}): Promise<void> {
     this.db.transaction(() => {
-      this.stmt.insertBoard.run(board.id, board.labId, board.title, board.phase, board.template, board.createdAt)
+      this.stmt.insertBoard.run({ ...board, archived: board.archived ? 1 : 0 })
       if (initialUpdate) this.stmt.appendUpdate.run(board.id, initialUpdate)
+      for (const { asset, data } of assets.add ?? []) {
+        if (asset.boardId !== board.id) throw new Error(`SqliteStorage.createBoard: image ${asset.id} belongs to board ${asset.boardId}, not ${board.id}`)
+        this.stmt.putAsset.run(board.id, asset.id, asset.contentType, asset.size, data, asset.createdAt)
+      }
+      if (assets.copy) {
+        const { fromBoardId, assetIds, createdAt } = assets.copy
+        for (const assetId of assetIds) this.stmt.copyAsset.run({ toBoardId: board.id, fromBoardId, assetId, createdAt })
+      }
     })()
   }
 
-  async getBoard(boardId: string): Promise<Board | null> {
-    const cached = this.boards.get(boardId)
-    if (cached) return { ...cached }
-    const row = this.stmt.getBoard.get(boardId)
-    if (!row) return null
-    const board = boardFromRow(row)
-    this.boards.set(boardId, { ...board })
-    return board
+  async getBoard(boardId: string, options: { includeDeleted?: boolean } = {}): Promise<Board | null> {
+    let board = this.boards.get(boardId)
+    if (!board) {
+      const row = this.stmt.getBoard.get(boardId)
+      if (!row) return null
+      board = boardFromRow(row)
+      this.boards.set(boardId, board)
+    }
+    return board.deletedAt !== null && !options.includeDeleted ? null : { ...board }
   }
 
   async listBoards(labId: string): Promise<Board[]> {
     return this.stmt.listBoards.all(labId).map(boardFromRow)
+  }
+
+  async listDeletedBoards(labId: string): Promise<Board[]> {
+    return this.stmt.listDeletedBoards.all(labId).map(boardFromRow)
+  }
+
+  async updateBoard(boardId: string, patch: BoardPatch, updatedAt: string): Promise<Board | null> {
+    this.boards.delete(boardId)
+    return this.db.transaction(() => {
+      const row = this.stmt.getBoard.get(boardId)
+      if (!row) return null
+      const board = applyBoardPatch(boardFromRow(row), patch, updatedAt)
+      this.stmt.updateBoard.run({ id: boardId, title: board.title, phase: board.phase, archived: board.archived ? 1 : 0, deletedAt: board.deletedAt, updatedAt })
+      return board
+    })()
+  }
+
+  async emptyBin(labId: string): Promise<string[]> {
+    const ids = this.db.transaction(() => {
+      const binned = this.stmt.listDeletedBoards.all(labId).map((row) => row.id)
+      for (const id of binned) for (const statement of this.stmt.purgeBoard) statement.run(id)
+      return binned
+    })()
+    for (const id of ids) this.boards.delete(id)
+    if (ids.length > 0) this.scheduleVacuum()
+    return ids
   }
 
   async loadUpdates(boardId: string): Promise<StoredUpdates> {

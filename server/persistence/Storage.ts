@@ -32,6 +32,26 @@ export interface StoredAsset {
   createdAt: string
 }
 
+/** What managing a board changes of it (see {@link Storage.updateBoard}); absent fields stay. */
+export interface BoardPatch {
+  title?: string
+  phase?: Board['phase']
+  archived?: boolean
+  /** When it went to the lab's bin (ISO), or null to take it out. */
+  deletedAt?: string | null
+}
+
+/** Images a new board starts with (see {@link Storage.createBoard}). */
+export interface NewBoardAssets {
+  /** Images given with their bytes (e.g. decoded from an imported file). */
+  add?: readonly { asset: StoredAsset; data: Uint8Array }[]
+  /**
+   * Images of another board copied under the same ids (a duplicate), bytes copied by the
+   * storage itself; ids that board does not have are skipped.
+   */
+  copy?: { fromBoardId: string; assetIds: readonly string[]; createdAt: string }
+}
+
 /** An identity as stored: the secret only as a hash. */
 export interface StoredIdentity extends Identity {
   labId: string
@@ -88,10 +108,30 @@ export interface Storage {
   /** Applies a validated patch; returns the updated lab, or null when it does not exist. */
   updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null>
 
-  /** Creates a board and, in the same transaction, its first update (e.g. its template). */
-  createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void>
-  getBoard(boardId: string): Promise<Board | null>
+  /**
+   * Creates a board and, in the same transaction, its first update (e.g. its template) and its
+   * first images: all or nothing.
+   */
+  createBoard(board: Board, initialUpdate: Uint8Array | null, assets?: NewBoardAssets): Promise<void>
+  /**
+   * A board, or null when it does not exist — or is in its lab's bin, unless `includeDeleted`
+   * (only the bin's own routes ask for those: everything else treats them as gone).
+   */
+  getBoard(boardId: string, options?: { includeDeleted?: boolean }): Promise<Board | null>
+  /** A lab's boards, archived ones included, not those in its bin: by creation time, then id. */
   listBoards(labId: string): Promise<Board[]>
+  /** The boards in a lab's bin, the last deleted first (then by id). */
+  listDeletedBoards(labId: string): Promise<Board[]>
+  /**
+   * Applies a validated patch to a board (in the bin or not) and sets its `updatedAt`; returns
+   * it updated, or null when it does not exist.
+   */
+  updateBoard(boardId: string, patch: BoardPatch, updatedAt: string): Promise<Board | null>
+  /**
+   * Deletes for good, in one transaction, every board in the lab's bin with everything of
+   * theirs: updates, images, checkpoints, bin entries, kept secrets. Resolves with their ids.
+   */
+  emptyBin(labId: string): Promise<string[]>
 
   loadUpdates(boardId: string): Promise<StoredUpdates>
   /** Appends one update to a board's log; resolves with its sequence number once durable. */

@@ -135,6 +135,34 @@ export class RoomManager {
     return closed
   }
 
+  /**
+   * The board was deleted: closes every open connection of it with `code` and takes it out of
+   * memory now (what it received is stored first, its `onUnload` hooks run), so nothing is
+   * written for it afterwards. Resolves once it is gone from memory (at once when it was not
+   * loaded). A client arriving meanwhile waits, then loads it afresh.
+   */
+  async evict(boardId: string, code: number, reason: string): Promise<void> {
+    const entry = this.rooms.get(boardId)
+    if (!entry) return
+    if (entry.unloading) return entry.unloading
+    if (entry.idleTimer) clearTimeout(entry.idleTimer)
+    entry.idleTimer = null
+    entry.unloading = (async () => {
+      try {
+        const room = await entry.ready
+        room.closeAll(code, reason)
+        await room.settle()
+        await room.compact()
+        await room.unload()
+        this.options.logger.debug('room evicted', { boardId })
+      } catch (err) {
+        this.options.logger.error('evicting a room failed', { boardId, err })
+      }
+      this.rooms.delete(boardId)
+    })()
+    return entry.unloading
+  }
+
   /** Boards currently in memory. */
   get loadedBoardIds(): string[] {
     return [...this.rooms.keys()]

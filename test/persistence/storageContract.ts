@@ -38,6 +38,9 @@ export function makeBoard(labId: string, overrides: Partial<Board> = {}): Board 
     phase: 'detection',
     template: null,
     createdAt: '2026-01-02T10:00:00.000Z',
+    updatedAt: '2026-01-02T10:00:00.000Z',
+    archived: false,
+    deletedAt: null,
     ...overrides,
   }
 }
@@ -311,6 +314,119 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
 
       it('answers null for an unknown board', async () => {
         expect(await storage.getBoard('nosuchboard00')).toBeNull()
+      })
+    })
+
+    describe('board management: archive, bin, copies', () => {
+      const png = (n: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, n])
+      const assetOf = (boardId: string, size = 5): StoredAsset => ({ id: testId('asset'), boardId, contentType: 'image/png', size, createdAt: '2026-01-05T00:00:00.000Z' })
+
+      it('starts a board neither archived nor deleted, and keeps the fields it is given', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id, { archived: true, updatedAt: '2026-01-03T00:00:00.000Z' })
+        await storage.createBoard(board, null)
+        expect(await storage.getBoard(board.id)).toEqual(board)
+        const plain = makeBoard(lab.id)
+        await storage.createBoard(plain, null)
+        expect(await storage.getBoard(plain.id)).toMatchObject({ archived: false, deletedAt: null, updatedAt: plain.createdAt })
+      })
+
+      it('changes the fields a patch names, sets updatedAt, and nothing else', async () => {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        const other = makeBoard(lab.id)
+        await storage.createBoard(board, new Uint8Array([1]))
+        await storage.createBoard(other, null)
+        const renamed = await storage.updateBoard(board.id, { title: 'Carte des acteurs' }, '2026-02-01T00:00:00.000Z')
+        expect(renamed).toEqual({ ...board, title: 'Carte des acteurs', updatedAt: '2026-02-01T00:00:00.000Z' })
+        const moved = await storage.updateBoard(board.id, { phase: 'deploiement', archived: true }, '2026-02-02T00:00:00.000Z')
+        expect(moved).toEqual({ ...board, title: 'Carte des acteurs', phase: 'deploiement', archived: true, updatedAt: '2026-02-02T00:00:00.000Z' })
+        expect(await storage.getBoard(board.id)).toEqual(moved)
+        expect(await storage.getBoard(other.id)).toEqual(other)
+        expect((await storage.loadUpdates(board.id)).updates).toEqual([new Uint8Array([1])])
+        expect(await storage.updateBoard('nosuchboard00', { title: 'x' }, '2026-02-02T00:00:00.000Z')).toBeNull()
+      })
+
+      it('hides a board in the bin from getBoard and listBoards, lists it in the bin (last deleted first), and restores it', async () => {
+        const lab = await createLab()
+        const [kept, first, second] = [makeBoard(lab.id), makeBoard(lab.id), makeBoard(lab.id)]
+        for (const b of [kept, first, second]) await storage.createBoard(b, null)
+        await storage.updateBoard(first.id, { deletedAt: '2026-03-01T00:00:00.000Z' }, '2026-03-01T00:00:00.000Z')
+        await storage.updateBoard(second.id, { deletedAt: '2026-03-02T00:00:00.000Z' }, '2026-03-02T00:00:00.000Z')
+        expect(await storage.getBoard(first.id)).toBeNull()
+        expect(await storage.getBoard(first.id, { includeDeleted: true })).toMatchObject({ id: first.id, deletedAt: '2026-03-01T00:00:00.000Z' })
+        expect(await storage.listBoards(lab.id)).toEqual([kept])
+        expect((await storage.listDeletedBoards(lab.id)).map((b) => b.id)).toEqual([second.id, first.id])
+        const restored = await storage.updateBoard(first.id, { deletedAt: null }, '2026-03-03T00:00:00.000Z')
+        expect(restored).toEqual({ ...first, updatedAt: '2026-03-03T00:00:00.000Z' })
+        expect(await storage.getBoard(first.id)).toEqual(restored)
+        expect((await storage.listDeletedBoards(lab.id)).map((b) => b.id)).toEqual([second.id])
+      })
+
+      it('creates a board with images given and images copied from another board, in one go', async () => {
+        const lab = await createLab()
+        const source = makeBoard(lab.id)
+        await storage.createBoard(source, null)
+        const kept = assetOf(source.id)
+        await storage.putAsset(kept, png(1))
+        const copy = makeBoard(lab.id)
+        const added = assetOf(copy.id, 5)
+        await storage.createBoard(copy, new Uint8Array([7]), { add: [{ asset: added, data: png(2) }], copy: { fromBoardId: source.id, assetIds: [kept.id, 'nosuchasset00'], createdAt: '2026-04-01T00:00:00.000Z' } })
+        expect(await storage.getAsset(copy.id, added.id)).toEqual({ asset: added, data: png(2) })
+        expect(await storage.getAsset(copy.id, kept.id)).toEqual({ asset: { ...kept, boardId: copy.id, createdAt: '2026-04-01T00:00:00.000Z' }, data: png(1) })
+        expect((await storage.listAssets(copy.id)).map((a) => a.id).sort()).toEqual([added.id, kept.id].sort())
+        // The original keeps its own.
+        expect(await storage.getAsset(source.id, kept.id)).toEqual({ asset: kept, data: png(1) })
+        expect(await storage.labAssetBytes(lab.id)).toBe(15)
+      })
+
+      it('creates nothing when one of the images given is not the new board’s', async () => {
+        const lab = await createLab()
+        const other = makeBoard(lab.id)
+        await storage.createBoard(other, null)
+        const board = makeBoard(lab.id)
+        await expect(storage.createBoard(board, new Uint8Array([1]), { add: [{ asset: assetOf(board.id), data: png(1) }, { asset: assetOf(other.id), data: png(2) }] })).rejects.toThrow()
+        expect(await storage.getBoard(board.id, { includeDeleted: true })).toBeNull()
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates: [], lastSeq: 0 })
+        expect(await storage.listAssets(board.id)).toEqual([])
+        expect(await storage.listAssets(other.id)).toEqual([])
+      })
+
+      it('empties the bin for good: the binned boards with their updates, images, kept secrets, checkpoints and bin entries; others untouched', async () => {
+        const lab = await createLab()
+        const otherLab = await createLab()
+        const [binned, kept, elsewhere] = [makeBoard(lab.id), makeBoard(lab.id), makeBoard(otherLab.id)]
+        for (const b of [binned, kept, elsewhere]) {
+          await storage.createBoard(b, new Uint8Array([1]))
+          await storage.appendUpdate(b.id, new Uint8Array([2]))
+          await storage.putAsset(assetOf(b.id), png(3))
+          await storage.putBoardSecrets(b.id, [{ key: 'ballot/v1/someone', value: { dots: 1 } }])
+          await storage.putCheckpoint({ id: testId('cp'), boardId: b.id, kind: 'named', name: 'Fin de l’atelier', createdAt: '2026-03-01T00:00:00.000Z', createdBy: null, contributors: [], bytes: 1, assetIds: [] }, new Uint8Array([1]))
+          await storage.putInBin(b.id, [{ recordId: 'shape:gone', batch: 'b1', record: { id: 'shape:gone', typeName: 'shape' }, deletedAt: '2026-03-01T00:00:00.000Z', deletedBy: null }])
+        }
+        await storage.updateBoard(elsewhere.id, { deletedAt: '2026-03-01T00:00:00.000Z' }, '2026-03-01T00:00:00.000Z')
+        expect(await storage.emptyBin(lab.id)).toEqual([])
+        await storage.updateBoard(binned.id, { deletedAt: '2026-03-01T00:00:00.000Z' }, '2026-03-01T00:00:00.000Z')
+        expect(await storage.emptyBin(lab.id)).toEqual([binned.id])
+        expect(await storage.getBoard(binned.id, { includeDeleted: true })).toBeNull()
+        expect(await storage.loadUpdates(binned.id)).toEqual({ updates: [], lastSeq: 0 })
+        expect(await storage.listAssets(binned.id)).toEqual([])
+        expect(await storage.listBoardSecrets(binned.id, '')).toEqual([])
+        expect(await storage.listCheckpoints(binned.id)).toEqual([])
+        expect(await storage.listBin(binned.id)).toEqual([])
+        expect(await storage.listDeletedBoards(lab.id)).toEqual([])
+        expect(await storage.labAssetBytes(lab.id)).toBe(5)
+        for (const b of [kept, elsewhere]) {
+          expect(await storage.getBoard(b.id, { includeDeleted: true })).not.toBeNull()
+          expect((await storage.loadUpdates(b.id)).updates).toHaveLength(2)
+          expect(await storage.listAssets(b.id)).toHaveLength(1)
+          expect(await storage.listBoardSecrets(b.id, '')).toHaveLength(1)
+          expect(await storage.listCheckpoints(b.id)).toHaveLength(1)
+          expect(await storage.listBin(b.id)).toHaveLength(1)
+        }
+        // Its id is free again (nothing of it is left).
+        await storage.createBoard(binned, null)
+        expect(await storage.getBoard(binned.id)).toEqual(binned)
       })
     })
 

@@ -227,7 +227,7 @@ describe('labs and boards', () => {
       const lab = await newLab()
       const res = await api<Board>(s.url, 'POST', `/api/labs/${lab.id}/boards`, { title: ' Carte ' }, lab.tokens.facilitator)
       expect(res.status).toBe(201)
-      expect(res.body).toEqual({ id: res.body.id, labId: lab.id, title: 'Carte', phase: 'detection', template: null, createdAt: res.body.createdAt })
+      expect(res.body).toEqual({ id: res.body.id, labId: lab.id, title: 'Carte', phase: 'detection', template: null, createdAt: res.body.createdAt, updatedAt: res.body.createdAt, archived: false, deletedAt: null })
       expect(isId(res.body.id)).toBe(true)
       expect((await s.server.storage.loadUpdates(res.body.id)).updates).toHaveLength(1)
       await api(s.url, 'PATCH', `/api/labs/${lab.id}`, { phase: 'experimentation' }, lab.tokens.facilitator)

@@ -9,7 +9,17 @@ import { allSeeds, seedFileName } from '../../shared/boardSeedFiles'
 import type { Board } from '../../shared/lab'
 import { createBoardSeeder } from '../../server/rooms/BoardSeeder'
 
-const board = (template: string | null): Board => ({ id: 'board-0001', labId: 'lab-00001', title: 'T', phase: 'emergence', template, createdAt: '2026-01-01T00:00:00.000Z' })
+const board = (template: string | null): Board => ({
+  id: 'board-0001',
+  labId: 'lab-00001',
+  title: 'T',
+  phase: 'emergence',
+  template,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  archived: false,
+  deletedAt: null,
+})
 
 function content(update: Uint8Array) {
   const doc = new Y.Doc()

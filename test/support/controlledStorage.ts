@@ -4,6 +4,8 @@ import type { UpdateLabInput } from '../../shared/validation'
 import type { Identity } from '../../shared/identity'
 import type { BinEntry, BoardSecret, LabTokenHashes, Storage, StoredAsset, StoredCheckpoint, StoredIdentity, StoredUpdates } from '../../server/persistence/Storage'
 
+import type { BoardPatch, NewBoardAssets } from '../../server/persistence/Storage'
+
 /** A write that is held until the test releases it. */
 interface Held {
   release: () => void
@@ -96,14 +98,23 @@ export class ControlledStorage implements Storage {
   updateLab(labId: string, patch: UpdateLabInput, updatedAt: string): Promise<Lab | null> {
     return this.inner.updateLab(labId, patch, updatedAt)
   }
-  createBoard(board: Board, initialUpdate: Uint8Array | null): Promise<void> {
-    return this.inner.createBoard(board, initialUpdate)
+  createBoard(board: Board, initialUpdate: Uint8Array | null, assets?: NewBoardAssets): Promise<void> {
+    return this.inner.createBoard(board, initialUpdate, assets)
   }
-  getBoard(boardId: string): Promise<Board | null> {
-    return this.inner.getBoard(boardId)
+  getBoard(boardId: string, options?: { includeDeleted?: boolean }): Promise<Board | null> {
+    return this.inner.getBoard(boardId, options)
   }
   listBoards(labId: string): Promise<Board[]> {
     return this.inner.listBoards(labId)
+  }
+  listDeletedBoards(labId: string): Promise<Board[]> {
+    return this.inner.listDeletedBoards(labId)
+  }
+  updateBoard(boardId: string, patch: BoardPatch, updatedAt: string): Promise<Board | null> {
+    return this.inner.updateBoard(boardId, patch, updatedAt)
+  }
+  emptyBin(labId: string): Promise<string[]> {
+    return this.inner.emptyBin(labId)
   }
   async loadUpdates(boardId: string): Promise<StoredUpdates> {
     if (this.failLoads) throw this.failLoads
