@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState, type ComponentType } from 'react'
 import { Icon } from '../components/Icon'
 import { Popover } from '../components/Popover'
+import { ExportMenuSection } from '../export/ExportMenuSection'
 import { useI18n } from '../i18n/I18nProvider'
 
 /** What a section of the board menu receives: close the menu (before opening a dialog). */
@@ -14,7 +15,7 @@ export interface BoardMenuSectionProps {
  * `fab-menu__item` buttons, or nothing for roles it does not serve); they are listed here, in
  * the order shown.
  */
-const SECTIONS: ComponentType<BoardMenuSectionProps>[] = []
+const SECTIONS: ComponentType<BoardMenuSectionProps>[] = [ExportMenuSection]
 
 export function BoardMenuButton() {
   const { t } = useI18n()

@@ -1,4 +1,5 @@
 import type { Lang } from '../../shared/lang'
+import { exportEn, exportFr } from './exportMessages'
 import { labLiveEn, labLiveFr } from './labLiveMessages'
 import { workshopEn, workshopFr } from './workshopMessages'
 
@@ -179,7 +180,7 @@ const baseFr = {
   'loading': 'Chargement…',
 }
 
-const fr = { ...baseFr, ...workshopFr, ...labLiveFr }
+const fr = { ...baseFr, ...workshopFr, ...labLiveFr, ...exportFr }
 
 export type MessageKey = keyof typeof fr
 
@@ -355,6 +356,6 @@ const baseEn: Record<keyof typeof baseFr, string> = {
   'loading': 'Loading…',
 }
 
-const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn }
+const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn, ...exportEn }
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { fr, en }
