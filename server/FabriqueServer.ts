@@ -20,6 +20,8 @@ import { SqliteStorage } from './persistence/SqliteStorage'
 import type { Storage } from './persistence/Storage'
 import { createBoardAuthority } from './authority/createBoardAuthority'
 import { createWorkshop } from './workshop/createWorkshop'
+import { createHistory } from './history/createHistory'
+import { addHistoryRoutes } from './http/historyRoutes'
 import { createSchemaMigration } from './authority/schemaMigration'
 import { RateLimiter } from './access/RateLimiter'
 import { ServerKey } from './access/signing'
@@ -68,6 +70,7 @@ export class FabriqueServer {
     const { config, logger } = options
     this.storage = options.storage ?? new SqliteStorage(path.join(config.dataDir, 'fabrique.db'))
     const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
+    const history = createHistory({ storage: this.storage, logger, checkpointIdleMs: config.checkpointIdleMs, binRetentionDays: config.binRetentionDays, currentSchema: () => seeder.currentSchema() })
     this.labEvents = new LabEventHub(options.labEvents ?? {}, logger)
     this.labPresence = new LabPresence({ hub: this.labEvents })
     const binned = new BinnedBoards()
@@ -93,6 +96,9 @@ export class FabriqueServer {
         // After the rules: a private round takes a participant's new records out of the
         // document once the rules have judged them.
         createWorkshop({ storage: this.storage }),
+        // After the rules and the workshop: checkpoints and the bin see what they accepted; before
+        // the image reclaimer, which keeps the images checkpoints and the bin point to.
+        history.hooks,
         createAssetReclaimer({ storage: this.storage, graceMs: config.assetGraceMs, logger }),
       ],
     })
@@ -129,6 +135,7 @@ export class FabriqueServer {
     })
     addAssetRoutes(this.router, { storage: this.storage, key, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
     addIdentityRoutes(this.router, { storage: this.storage })
+    addHistoryRoutes(this.router, { storage: this.storage, rooms: this.rooms, history })
     this.router.add('GET', '/api/templates', ({ res }) => sendJson(res, 200, TEMPLATE_SUMMARIES))
     this.router.add('GET', '/api/config', ({ res }) =>
       sendJson(res, 200, { tldrawLicenseKey: config.tldrawLicenseKey, publicUrl: config.publicUrl, labCreation: config.labCreation }),

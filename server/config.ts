@@ -54,6 +54,10 @@ export interface Config {
   logRepeatsPerMinute: number
   /** How long a sync ticket (`POST /api/boards/:boardId/tickets`) may wait before it is used. */
   syncTicketTtlMs: number
+  /** A board's automatic checkpoint is taken once its edits have stopped this long. */
+  checkpointIdleMs: number
+  /** Deleted records stay in a board's bin (to be put back) this many days. */
+  binRetentionDays: number
 }
 
 /** A bad configuration value: the message says which variable and why. */
@@ -138,5 +142,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     assetGraceMs: integer(env, 'ASSET_GRACE_HOURS', 24, 0, 24 * 365) * 3_600_000,
     logRepeatsPerMinute: integer(env, 'LOG_REPEATS_PER_MINUTE', 10, 1, 1_000_000),
     syncTicketTtlMs: integer(env, 'SYNC_TICKET_TTL_MS', 60_000, 1, 3_600_000),
+    checkpointIdleMs: integer(env, 'CHECKPOINT_IDLE_MS', 10 * 60_000, 1, 86_400_000),
+    binRetentionDays: integer(env, 'BIN_RETENTION_DAYS', 30, 1, 3650),
   }
 }

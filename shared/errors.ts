@@ -50,6 +50,14 @@ export const ERROR_CODES = [
   'server.shuttingDown',
   /** 401: the sync ticket is unknown, forged, expired, already used, for another board or for a replaced secret. */
   'ticket.invalid',
+  /** 404: no checkpoint with this id on this board (thinned away, or another board's). */
+  'checkpoint.notFound',
+  /** 409: the checkpoint was written by a newer tldraw than this server's: it cannot be restored here. */
+  'checkpoint.newer',
+  /** 422: the checkpoint's state is damaged or could not be migrated to this server's tldraw. */
+  'checkpoint.unreadable',
+  /** 404: none of the records asked for is in the board's bin (any more): put back already, or deleted too long ago. */
+  'bin.notFound',
   /** 400: the `.tldr` file is not JSON (not a tldraw file, or damaged). */
   'tldr.notJson',
   /** 400: the `.tldr` file ends too early (cut during a download or a copy). */

@@ -93,3 +93,36 @@ export interface BinRestoreResult {
   /** Bindings left in the bin: one of their ends is not on the board. */
   skipped: string[]
 }
+
+/** A checked request body, or why it is not acceptable (naming the field). */
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string }
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
+
+/** `POST /api/boards/:boardId/checkpoints` body: `{ name }`, 1 to {@link CHECKPOINT_NAME_MAX} characters once trimmed, one line. */
+export function checkCheckpointInput(body: unknown): Checked<{ name: string }> {
+  const name = (body as { name?: unknown } | null)?.name
+  if (typeof name !== 'string') return { ok: false, error: '"name" must be text' }
+  const trimmed = name.trim()
+  if (trimmed.length === 0) return { ok: false, error: '"name" must not be empty' }
+  if (trimmed.length > CHECKPOINT_NAME_MAX) return { ok: false, error: `"name" must be at most ${CHECKPOINT_NAME_MAX} characters` }
+  if (CONTROL_CHARACTERS.test(trimmed)) return { ok: false, error: '"name" must be one line of text' }
+  return { ok: true, value: { name: trimmed } }
+}
+
+/** Longest record id accepted in a put-back (tldraw's are ~30 characters). */
+const RECORD_ID_MAX = 200
+
+/** `POST /api/boards/:boardId/bin/restore` body: `{ ids: [...] }` (1 to {@link BIN_RESTORE_MAX_IDS} record ids) or `{ batch }`. */
+export function checkBinRestoreInput(body: unknown): Checked<BinRestoreRequest> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, error: 'the body must be an object with "ids" or "batch"' }
+  const { ids, batch } = body as { ids?: unknown; batch?: unknown }
+  if ((ids === undefined) === (batch === undefined)) return { ok: false, error: 'give either "ids" or "batch"' }
+  if (batch !== undefined) {
+    if (typeof batch !== 'string' || batch.length === 0 || batch.length > 64) return { ok: false, error: '"batch" must be a batch id' }
+    return { ok: true, value: { batch } }
+  }
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > BIN_RESTORE_MAX_IDS) return { ok: false, error: `"ids" must be a list of 1 to ${BIN_RESTORE_MAX_IDS} record ids` }
+  if (!ids.every((id) => typeof id === 'string' && id.length > 0 && id.length <= RECORD_ID_MAX)) return { ok: false, error: '"ids" must hold record ids' }
+  return { ok: true, value: { ids: [...new Set(ids as string[])] } }
+}

@@ -4,12 +4,14 @@ import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { RoomHooks } from '../rooms/RoomHooks'
 import { PRIVATE_PREFIX } from '../workshop/PrivateRound'
+import { imagesKeptByHistory } from '../history/imagesKeptByHistory'
 
 /**
  * Images uploaded to a board but never used by it (an upload abandoned, a note pasted then
  * deleted) are deleted once they are older than `graceMs`, when the board leaves memory (its
  * document is complete then). Newer ones are kept: an upload in flight is not yet referenced.
- * Images of records still private (a private writing round not yet revealed) are in use too.
+ * Images of records still private (a private writing round not yet revealed) are in use too,
+ * and so are those the board's checkpoints and bin point to.
  */
 export function createAssetReclaimer({ storage, graceMs, logger }: { storage: Storage; graceMs: number; logger: Logger }): RoomHooks {
   return {
@@ -23,6 +25,8 @@ export function createAssetReclaimer({ storage, graceMs, logger }: { storage: St
       }
       for (const record of getRecordsMap(room.doc).values()) use(record)
       for (const { value } of await storage.listBoardSecrets(room.boardId, PRIVATE_PREFIX)) use((value as { record?: unknown } | null)?.record)
+      // A checkpoint restored or a record put back from the bin brings its image back.
+      for (const id of await imagesKeptByHistory(storage, room.boardId)) used.add(id)
       const cutoff = Date.now() - graceMs
       const unused = (await storage.listAssets(room.boardId)).filter((a) => !used.has(a.id) && Date.parse(a.createdAt) < cutoff)
       if (unused.length === 0) return

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
       assetGraceMs: 24 * 3_600_000,
       logRepeatsPerMinute: 10,
       syncTicketTtlMs: 60_000,
+      checkpointIdleMs: 600_000,
+      binRetentionDays: 30,
     })
   })
 
@@ -81,6 +83,8 @@ describe('loadConfig', () => {
         ASSET_GRACE_HOURS: '2',
         LOG_REPEATS_PER_MINUTE: '5',
         SYNC_TICKET_TTL_MS: '250',
+        CHECKPOINT_IDLE_MS: '5000',
+        BIN_RETENTION_DAYS: '90',
       },
       cwd,
     )
@@ -112,6 +116,8 @@ describe('loadConfig', () => {
       assetGraceMs: 2 * 3_600_000,
       logRepeatsPerMinute: 5,
       syncTicketTtlMs: 250,
+      checkpointIdleMs: 5000,
+      binRetentionDays: 90,
     })
   })
 
@@ -120,6 +126,11 @@ describe('loadConfig', () => {
     expect(configError({ LAB_CREATION: 'secret', ADMIN_SECRET: 'short' }).message).toMatch(/at least 16/)
     expect(configError({ LAB_CREATION: 'closed' }).message).toMatch(/^LAB_CREATION /)
     expect(configError({ TRUST_PROXY: 'yes' }).message).toMatch(/^TRUST_PROXY /)
+  })
+
+  it('refuses a CHECKPOINT_IDLE_MS or BIN_RETENTION_DAYS that is not a positive integer in range, naming the variable', () => {
+    for (const value of ['0', '-5', 'dix', '86400001']) expect(configError({ CHECKPOINT_IDLE_MS: value }).message).toMatch(/^CHECKPOINT_IDLE_MS /)
+    for (const value of ['0', '3651', '1.5']) expect(configError({ BIN_RETENTION_DAYS: value }).message).toMatch(/^BIN_RETENTION_DAYS /)
   })
 
   it.each(['abc', '-1', '65536', '80.5', '1e3', '0x50', '80 80', '3000abc'])('refuses PORT=%j, naming the variable', (value) => {
