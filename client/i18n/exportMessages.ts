@@ -90,7 +90,7 @@ export const exportFr = {
   'report.fileTitle': 'Rapport',
 
   // Inside the report PDF
-  'report.pdf.kicker': 'Labo d’innovation sociale',
+  'report.pdf.kicker': 'Rapport du labo d’innovation sociale',
   'report.pdf.generated': 'Rapport établi le {date}',
   'report.pdf.theme': 'Problématique',
   'report.pdf.territory': 'Territoire',
@@ -99,7 +99,11 @@ export const exportFr = {
   'report.pdf.boardsCount': 'Tableaux',
   'report.pdf.notSet': 'non renseigné',
   'report.pdf.summary': 'Le labo en bref',
-  'report.pdf.summary.text': '{title} réunit {members} autour d’une problématique de son territoire. Le labo est en phase {phase}. {done} activités sur {total} sont faites, {inProgress} en cours. {boards}.',
+  'report.pdf.activities': 'Activités de la méthode',
+  'report.pdf.activities.value': '{done} faites, {inProgress} en cours, {todo} à faire (sur {total})',
+  'report.pdf.boards.value': '{all}, dont {included} dans ce rapport',
+  'report.pdf.notesCount': 'Notes dans ce rapport',
+  'report.pdf.votesCount': 'Votes dévoilés',
   'report.pdf.members': 'Membres',
   'report.pdf.members.none': 'Aucun membre renseigné.',
   'report.pdf.members.count.one': '{n} organisation',
@@ -123,8 +127,6 @@ export const exportFr = {
   'report.pdf.footer': '{lab} — rapport du {date}',
   'report.pdf.boards.one': '{n} tableau',
   'report.pdf.boards.other': '{n} tableaux',
-  'report.pdf.summary.members.one': '{n} organisation membre',
-  'report.pdf.summary.members.other': '{n} organisations membres',
 }
 
 export const exportEn: Record<keyof typeof exportFr, string> = {
@@ -213,7 +215,7 @@ export const exportEn: Record<keyof typeof exportFr, string> = {
   'report.boardFailed': 'This board could not be loaded ({reason}): the report lists it without its content.',
   'report.fileTitle': 'Report',
 
-  'report.pdf.kicker': 'Social innovation lab',
+  'report.pdf.kicker': 'Social innovation lab report',
   'report.pdf.generated': 'Report of {date}',
   'report.pdf.theme': 'Problem',
   'report.pdf.territory': 'Territory',
@@ -222,7 +224,11 @@ export const exportEn: Record<keyof typeof exportFr, string> = {
   'report.pdf.boardsCount': 'Boards',
   'report.pdf.notSet': 'not set',
   'report.pdf.summary': 'The lab at a glance',
-  'report.pdf.summary.text': '{title} brings together {members} around a problem of its territory. The lab is in its {phase} phase. {done} of {total} activities are done, {inProgress} in progress. {boards}.',
+  'report.pdf.activities': 'Activities of the method',
+  'report.pdf.activities.value': '{done} done, {inProgress} in progress, {todo} to do (of {total})',
+  'report.pdf.boards.value': '{all}, {included} of them in this report',
+  'report.pdf.notesCount': 'Notes in this report',
+  'report.pdf.votesCount': 'Revealed votes',
   'report.pdf.members': 'Members',
   'report.pdf.members.none': 'No member entered.',
   'report.pdf.members.count.one': '{n} organisation',
@@ -246,6 +252,4 @@ export const exportEn: Record<keyof typeof exportFr, string> = {
   'report.pdf.footer': '{lab} — report of {date}',
   'report.pdf.boards.one': '{n} board',
   'report.pdf.boards.other': '{n} boards',
-  'report.pdf.summary.members.one': '{n} member organisation',
-  'report.pdf.summary.members.other': '{n} member organisations',
 }

@@ -19,6 +19,7 @@ import { LiveIndicator } from '../lab/LiveIndicator'
 import { MembersPanel } from '../lab/MembersPanel'
 import { PhaseTimeline } from '../lab/PhaseTimeline'
 import { useLab } from '../lab/useLab'
+import { ReportButton } from '../report/ReportButton'
 import { navigate } from '../router'
 
 interface CreateRequest {
@@ -72,6 +73,7 @@ export function LabPage({ labId }: { labId: string }) {
       <section className="fab-journey">
         <div className="fab-section-head">
           <h2>{t('lab.journey')}</h2>
+          <ReportButton lab={lab} boards={boards} token={token} />
         </div>
         <PhaseTimeline
           lab={lab}
