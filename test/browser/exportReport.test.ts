@@ -77,6 +77,10 @@ describe('the lab report', () => {
       [ids['Navette solidaire le dimanche matin'], 1],
     ])
 
+    // A named checkpoint, as a facilitator names the end of a workshop.
+    const checkpoint = await api(suite.server.url, 'POST', `/api/boards/${notes.id}/checkpoints`, { name: 'Fin de l’atelier du 12 mars' }, lab.tokens.facilitator)
+    expect(checkpoint.status).toBe(201)
+
     await fatou.page.goto(`${suite.server.url}/lab/${lab.id}#t=${lab.tokens.facilitator}`)
     await fatou.page.getByTestId('open-report').click()
     // Offered: every board but the archived one.
@@ -111,6 +115,8 @@ describe('the lab report', () => {
       'Que tester en premier ?',
       '1. Covoiturage entre équipes de nuit — 3 gommettes',
       '2. Navette solidaire le dimanche matin — 1 gommette',
+      'Étapes enregistrées',
+      'Fin de l’atelier du 12 mars',
     ])
       expect(text, expected).toContain(expected)
     // The template's example notes, under their zone.
