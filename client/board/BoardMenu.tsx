@@ -2,6 +2,7 @@ import { useCallback, useRef, useState, type ComponentType } from 'react'
 import { Icon } from '../components/Icon'
 import { Popover } from '../components/Popover'
 import { ExportMenuSection } from '../export/ExportMenuSection'
+import { HistoryMenuSection } from '../history/HistoryMenuSection'
 import { useI18n } from '../i18n/I18nProvider'
 
 /** What a section of the board menu receives: close the menu (before opening a dialog). */
@@ -15,7 +16,7 @@ export interface BoardMenuSectionProps {
  * `fab-menu__item` buttons, or nothing for roles it does not serve); they are listed here, in
  * the order shown.
  */
-const SECTIONS: ComponentType<BoardMenuSectionProps>[] = [ExportMenuSection]
+const SECTIONS: ComponentType<BoardMenuSectionProps>[] = [HistoryMenuSection, ExportMenuSection]
 
 export function BoardMenuButton() {
   const { t } = useI18n()

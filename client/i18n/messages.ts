@@ -1,5 +1,6 @@
 import type { Lang } from '../../shared/lang'
 import { exportEn, exportFr } from './exportMessages'
+import { historyEn, historyFr } from './historyMessages'
 import { labLiveEn, labLiveFr } from './labLiveMessages'
 import { workshopEn, workshopFr } from './workshopMessages'
 
@@ -180,7 +181,7 @@ const baseFr = {
   'loading': 'Chargement…',
 }
 
-const fr = { ...baseFr, ...workshopFr, ...labLiveFr, ...exportFr }
+const fr = { ...baseFr, ...workshopFr, ...labLiveFr, ...exportFr, ...historyFr }
 
 export type MessageKey = keyof typeof fr
 
@@ -356,6 +357,6 @@ const baseEn: Record<keyof typeof baseFr, string> = {
   'loading': 'Loading…',
 }
 
-const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn, ...exportEn }
+const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn, ...exportEn, ...historyEn }
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { fr, en }

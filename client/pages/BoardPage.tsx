@@ -13,6 +13,8 @@ import { NamePrompt } from '../board/NamePrompt'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { BoardInviteContext } from '../lab/BoardInviteContext'
 import { BoardInviteDialog } from '../lab/BoardInviteDialog'
+import { CheckpointView } from '../history/CheckpointView'
+import { useCheckpointParam } from '../history/useCheckpointParam'
 import { suggestName } from '../lab/suggestName'
 import { isNetworkFailure, keepBoardView, keepClientConfig, keptBoardView, keptClientConfig } from '../offline/keptViews'
 import { useI18n } from '../i18n/I18nProvider'
@@ -38,6 +40,8 @@ export function BoardPage({ boardId }: { boardId: string }) {
   const [joining, setJoining] = useState(false)
   const [inviting, setInviting] = useState(false)
   const openInvite = useCallback(() => setInviting(true), [])
+  // `?checkpoint=<id>`: a checkpoint of the board, read-only, instead of the live canvas.
+  const checkpointId = useCheckpointParam()
 
   useEffect(() => {
     if (!token) return
@@ -103,6 +107,9 @@ export function BoardPage({ boardId }: { boardId: string }) {
   if (error) return <div className="fab-center"><ErrorPanel message={error} onRetry={() => location.reload()} home /></div>
   if (!view || !config) return <div className="fab-center fab-muted">{t('loading')}</div>
   if (!identity) return <NamePrompt initial={offeredName} boardTitle={view.board.title} labTitle={view.lab.title} busy={joining} onSubmit={(name) => void join(name)} />
+  if (checkpointId) {
+    return <CheckpointView key={checkpointId} board={view.board} lab={view.lab} role={view.role} token={token} identity={identity} checkpointId={checkpointId} licenseKey={config.tldrawLicenseKey} />
+  }
   return (
     <BoardInviteContext.Provider value={view.role === 'facilitator' ? openInvite : null}>
       <BoardCanvas

@@ -10,6 +10,7 @@ import type { Room } from '../rooms/Room'
 import { SerialQueue } from '../workshop/SerialQueue'
 import { assetIdsOf, compressState, decompressState, readCheckpointRecords } from './checkpointState'
 import { HistoryError } from './HistoryError'
+import { isBoardContent } from './isBoardContent'
 import { recordsToPutBack } from './recordsToPutBack'
 import { recordsToRestore } from './recordsToRestore'
 import { checkpointsToThin } from './thinCheckpoints'
@@ -94,7 +95,12 @@ export class BoardHistory {
     }
     const records = getRecordsMap(this.room.doc)
     const deleted: StoredRecord[] = []
+    let edited = false
     for (const [key, change] of event.changes.keys) {
+      const record = change.action === 'delete' ? change.oldValue : records.get(key)
+      // tldraw keeps a `user:` record per person who opened the board: joining is no edit.
+      if (!isBoardContent(key, record)) continue
+      edited = true
       if (change.action === 'delete') {
         if (isRecord(change.oldValue) && change.oldValue.typeName !== 'document') deleted.push(change.oldValue)
       } else if (byAuthors) {
@@ -102,6 +108,7 @@ export class BoardHistory {
         if (typeof author === 'string' && !this.contributors.has(author)) this.contributors.set(author, null)
       }
     }
+    if (!edited) return
     this.dirty = true
     if (actor) this.contributors.set(actor.id, actor.name)
     if (binDeletions && deleted.length > 0) {

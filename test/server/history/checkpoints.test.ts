@@ -45,6 +45,17 @@ describe('automatic checkpoints', () => {
     expect(textOf(recordsOf(await checkpointDoc(s, w.board.id, list[0]!.id, w.lab.tokens.viewer))['shape:locked'])).toBe('Zone')
   })
 
+  it('opening a board is no contribution: tldraw’s record of the person (`user:`) neither names them nor calls for a checkpoint', async () => {
+    const s = await h.server({ CHECKPOINT_IDLE_MS: '300' })
+    const w = await h.setup(s)
+    const user = { id: `user:${w.alice.identity.id}`, typeName: 'user', name: 'Alice', color: '#1971c2', imageUrl: '', meta: {} }
+    write(w.participant.doc, [user])
+    await w.serverHas(user.id)
+    write(w.facilitator.doc, [w.byFatou('a', 'Consigne')])
+    const [cp] = await h.checkpointsWhen(s, w.board.id, (l) => l.length >= 1, 'a checkpoint')
+    expect(names(cp!.contributors)).toEqual(['Fatou'])
+  })
+
   it('are taken when the last person leaves after edits, with the contributors', async () => {
     const s = await h.server({ CHECKPOINT_IDLE_MS: '3600000' })
     const w = await h.setup(s)

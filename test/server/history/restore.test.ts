@@ -136,6 +136,19 @@ describe('restoring a checkpoint', () => {
     expect(recordsOf(w.participant.doc)).toEqual(atCheckpoint)
   })
 
+  it('leaves tldraw’s records of the people who opened the board (`user:`) as they are', async () => {
+    const s = await h.server(NO_AUTO)
+    const w = await h.setup(s)
+    const named = (await call(s, 'POST', `/api/boards/${w.board.id}/checkpoints`, { token: w.lab.tokens.facilitator, body: { name: 'Vide' } })).body
+    const user = { id: `user:${w.alice.identity.id}`, typeName: 'user', name: 'Alice', color: '#1971c2', imageUrl: '', meta: {} }
+    write(w.participant.doc, [user, w.byAlice('a', 'Après')])
+    await w.serverHas('shape:a')
+    const restored = await call(s, 'POST', `/api/boards/${w.board.id}/checkpoints/${named.id}/restore`, { token: w.lab.tokens.facilitator })
+    expect(restored.body).toMatchObject({ removed: 1 })
+    await waitFor(() => recordsOf(w.participant.doc)['shape:a'] === undefined, 'the note gone')
+    expect(recordsOf(w.participant.doc)[user.id]).toEqual(user)
+  })
+
   it('leaves the live workshop state (session) and the applied templates alone', async () => {
     const s = await h.server(NO_AUTO)
     const w = await h.setup(s)
