@@ -34,12 +34,15 @@ export function migrateTldrRecords(file: TldrFile, schema: TLSchema): StoredReco
     try {
       schema.migrateStorage(storage as never)
     } catch (err) {
+      // Most often a record of a type this tldraw does not know: say which.
+      const unknown = [...store.values()].find((r) => !Object.hasOwn(schema.types, r.typeName))
+      if (unknown) throw new TldrFileError('tldr.invalidRecord', `${brief(unknown.id)}: unknown record type "${brief(unknown.typeName)}"`)
       throw new TldrFileError('tldr.invalidRecord', `a record could not be brought up to date: ${brief(err instanceof Error ? err.message : String(err))}`)
     }
   }
   const records: StoredRecord[] = []
   for (const record of store.values()) {
-    const type = (schema.types as Record<string, TLSchema['types'][keyof TLSchema['types']] | undefined>)[record.typeName]
+    const type = Object.hasOwn(schema.types, record.typeName) ? (schema.types as Record<string, TLSchema['types'][keyof TLSchema['types']]>)[record.typeName] : undefined
     if (!type) throw new TldrFileError('tldr.invalidRecord', `${brief(record.id)}: unknown record type "${brief(record.typeName)}"`)
     if (type.scope !== 'document' || !KEPT_TYPES.has(record.typeName)) continue
     try {
