@@ -10,6 +10,7 @@ import { addAssetRoutes } from './http/assetRoutes'
 import { addBoardRoutes } from './http/boardRoutes'
 import { addBoardManagementRoutes } from './http/boardManagementRoutes'
 import { BinnedBoards } from './boards/BinnedBoards'
+import { decompressState } from './history/checkpointState'
 import { HttpError } from './http/HttpError'
 import { sendJson } from './http/io'
 import { addLabRoutes } from './http/labRoutes'
@@ -132,6 +133,11 @@ export class FabriqueServer {
       binned,
       maxAssetBytes: config.maxAssetBytes,
       maxLabAssetBytes: config.maxLabAssetBytes,
+      // A checkpoint's state as the history keeps it (compressed), for copies made from it.
+      checkpointState: async (boardId, checkpointId) => {
+        const kept = await this.storage.getCheckpoint(boardId, checkpointId)
+        return kept ? decompressState(kept.state) : null
+      },
     })
     addAssetRoutes(this.router, { storage: this.storage, key, maxAssetBytes: config.maxAssetBytes, maxLabAssetBytes: config.maxLabAssetBytes })
     addIdentityRoutes(this.router, { storage: this.storage })

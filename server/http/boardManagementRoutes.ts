@@ -128,9 +128,17 @@ export function addBoardManagementRoutes(router: Router, deps: BoardManagementDe
     if (!input.ok) throw new HttpError(400, 'input.invalid', input.error)
     let state: Y.Doc
     if (input.value.checkpointId !== null) {
-      const update = (await deps.checkpointState?.(source.id, input.value.checkpointId)) ?? null
-      if (!update) throw new HttpError(404, 'input.invalid', 'this board has no such checkpoint')
-      state = docFromUpdates([update])
+      const checkpointId = input.value.checkpointId
+      const unreadable = (err: unknown) => new HttpError(422, 'checkpoint.unreadable', `this checkpoint's state cannot be read: ${(err as Error).message}`)
+      const update = await Promise.resolve(deps.checkpointState?.(source.id, checkpointId) ?? null).catch((err: unknown) => {
+        throw unreadable(err)
+      })
+      if (!update) throw new HttpError(404, 'checkpoint.notFound', 'this board has no such checkpoint')
+      try {
+        state = docFromUpdates([update])
+      } catch (err) {
+        throw unreadable(err)
+      }
     } else {
       state = await currentState(source.id)
     }

@@ -407,6 +407,35 @@ describe('POST /api/boards/:boardId/duplicate', () => {
     expect([...getSessionMap(c.doc).keys()]).toEqual([])
   })
 
+  it('copies a checkpoint of the board when asked: its state then, with its images, not what came after', async () => {
+    const s = await server()
+    const { lab, board } = await createLabAndBoard(s.url, { title: 'Atelier' })
+    const image = await upload(s, board.id, lab.tokens.facilitator)
+    const writer = await write(s, board, lab.tokens.facilitator, [note('avant', 'Écrit avant la pause'), ...imageRecords(image)])
+    const taken = await api<{ id: string }>(s.url, 'POST', `/api/boards/${board.id}/checkpoints`, { name: 'Fin de l’atelier du 12 mars' }, lab.tokens.facilitator)
+    expect(taken.status).toBe(201)
+    const atCheckpoint = await readBoard(s, board.id, lab.tokens.facilitator)
+    // After the checkpoint: a new note, the image taken off the board.
+    writer.doc.transact(() => {
+      getRecordsMap(writer.doc).set('shape:apres', note('apres', 'Écrit après'))
+      getRecordsMap(writer.doc).delete(`shape:img-${image.id}`)
+      getRecordsMap(writer.doc).delete(`asset:${image.id}`)
+    })
+    const room = await s.server.rooms.getRoom(board.id)
+    await waitFor(() => getRecordsMap(room.doc).has('shape:apres') && !getRecordsMap(room.doc).has(`asset:${image.id}`), 'the later changes on the server')
+
+    const res = await api<Board>(s.url, 'POST', `/api/boards/${board.id}/duplicate`, { checkpointId: taken.body.id, title: 'Atelier au 12 mars' }, lab.tokens.facilitator)
+    expect(res.status).toBe(201)
+    const copied = await readBoard(s, res.body.id, lab.tokens.facilitator)
+    expect(copied.has('shape:apres')).toBe(false)
+    expect(portable(copied, res.body.id)).toEqual(portable(atCheckpoint, board.id))
+    const img = await fetch(`${s.url}${boardAssetPrefix(res.body.id)}${image.id}`, { headers: { authorization: `Bearer ${lab.tokens.viewer}` } })
+    expect(img.status).toBe(200)
+
+    const unknown = await api(s.url, 'POST', `/api/boards/${board.id}/duplicate`, { checkpointId: 'nosuchcheckpoint' }, lab.tokens.facilitator)
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'checkpoint.notFound'])
+  })
+
   it('refuses a copy whose images would take the lab past its quota, and creates nothing', async () => {
     const s = await server({ MAX_LAB_ASSET_BYTES: String(PNG.length + 10) })
     const { lab, board } = await createLabAndBoard(s.url)
