@@ -17,6 +17,10 @@ export interface ExportDialogProps {
   doc: Y.Doc | null
   lab: string
   board: string
+  /** A checkpoint's name, when the board shown is one of its past states. */
+  version?: string
+  /** The day of the state shown (a checkpoint's), today by default. */
+  date?: Date
   onClose: () => void
 }
 
@@ -25,7 +29,7 @@ export interface ExportDialogProps {
  * notes as CSV or Markdown, downloaded as `<lab> – <board> – <date>.<ext>`. Open to everyone
  * who can read the board (viewers too): it only reads.
  */
-export function ExportDialog({ editor, doc, lab, board, onClose }: ExportDialogProps) {
+export function ExportDialog({ editor, doc, lab, board, version, date, onClose }: ExportDialogProps) {
   const { t, lang } = useI18n()
   // What the board holds when the dialog opens.
   const zones = useMemo(() => findZones(editor, false), [editor])
@@ -39,7 +43,7 @@ export function ExportDialog({ editor, doc, lab, board, onClose }: ExportDialogP
   const zoneName = (index: number) => zones[index]?.name || t('export.pdf.frameNumber', { n: index + 1 })
   const scope: ExportScope = kind === 'zone' && zone ? { kind: 'zone', id: zone.id as TLShapeId } : kind === 'selection' ? { kind: 'selection' } : { kind: 'board' }
   const text = exportText(lang)
-  const request = { scope, zone: zone ? zoneName(zones.indexOf(zone)) : undefined, text, lab, board, date: new Date(), format }
+  const request = { scope, zone: zone ? zoneName(zones.indexOf(zone)) : undefined, text, lab, board: version ? `${board} – ${version}` : board, date: date ?? new Date(), format }
   const fileName = exportedFileName(request)
 
   const submit = async () => {

@@ -1,6 +1,7 @@
 import { useEditor } from 'tldraw'
 import type { BoardMenuSectionProps } from '../board/BoardMenu'
 import { useBoardInfo } from '../board/BoardContext'
+import { useCheckpointView } from '../history/CheckpointViewContext'
 import { useI18n } from '../i18n/I18nProvider'
 import { ExportDialog } from './ExportDialog'
 
@@ -13,11 +14,15 @@ function ExportIcon() {
   )
 }
 
-/** « Exporter… » in the board menu, for everyone who can read the board. */
+/**
+ * « Exporter… » in the board menu, for everyone who can read the board. On a checkpoint shown
+ * read-only, what is exported is that state: its files carry its name and its date.
+ */
 export function ExportMenuSection({ close }: BoardMenuSectionProps) {
   const { t } = useI18n()
   const editor = useEditor()
   const { board, lab, doc, showDialog } = useBoardInfo()
+  const checkpoint = useCheckpointView()
   return (
     <button
       type="button"
@@ -26,7 +31,17 @@ export function ExportMenuSection({ close }: BoardMenuSectionProps) {
       data-testid="board-menu-export"
       onClick={() => {
         close()
-        showDialog((closeDialog) => <ExportDialog editor={editor} doc={doc} lab={lab.title} board={board.title} onClose={closeDialog} />)
+        showDialog((closeDialog) => (
+          <ExportDialog
+            editor={editor}
+            doc={doc}
+            lab={lab.title}
+            board={board.title}
+            version={checkpoint?.name ?? undefined}
+            date={checkpoint ? new Date(checkpoint.createdAt) : undefined}
+            onClose={closeDialog}
+          />
+        ))
       }}
     >
       <ExportIcon />

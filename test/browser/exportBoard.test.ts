@@ -4,11 +4,11 @@ import type { Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import { newContext } from '../support/browser'
-import { openBoard } from '../support/browserBoard'
+import { createNote, openBoard } from '../support/browserBoard'
 import { useBrowserSuite } from '../support/browserSuite'
 import { pdfInfo, pdfPagesText, pdfToPngs, squash } from '../support/pdftotext'
-import { createLabAndBoard } from '../support/testServer'
-import { exportVia, LOOK_DIR, offOrigin, today, vote, waitForAuthors } from './exportSupport'
+import { api, createLabAndBoard } from '../support/testServer'
+import { exportVia, LOOK_DIR, offOrigin, today, vote, WAIT, waitForAuthors } from './exportSupport'
 
 /**
  * Exports in real Chromium, from the board menu as a person uses it: the board, a frame, the
@@ -192,8 +192,37 @@ describe('exports from the board menu', () => {
       expect(row[0]).not.toBe('')
       expect(row[2]).toBe('Exemple du modèle')
     }
+    // One zone alone: cut at its edge with a 16-unit margin, and only its notes.
+    const causes = zones.find((z: { zone: string }) => z.zone === 'causes')!
+    const zonePng = PNG.sync.read((await exportVia(viewer.page, { what: 'zone', zone: 'Causes', format: 'png' })).data)
+    const causesBounds = await pageBounds(viewer.page, causes.id)
+    expect([zonePng.width, zonePng.height]).toEqual([Math.floor((causesBounds.w + 32) * 2), Math.floor((causesBounds.h + 32) * 2)])
+    const zoneRows: string[][] = parse((await exportVia(viewer.page, { what: 'zone', zone: 'Causes', format: 'csv' })).data, { bom: true, delimiter: ';' })
+    expect(zoneRows.slice(1).map((r) => [r[0], r[1]])).toEqual([['Causes › Causes principales', 'Plus de bus après 20\u00a0h']])
     if (LOOK_DIR) pdfToPngs(pdf.data, `${LOOK_DIR}/template-pdf`, 70)
     expect(offOrigin(viewer.requests, suite.server.url)).toEqual([])
     await viewer.context.close()
+  }, TEST_MS)
+
+  it('a checkpoint shown read-only exports that state, named after the checkpoint and dated by it', async () => {
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier' })
+    const fatou = await newContext(suite.browser)
+    await openBoard(fatou.page, suite.server.url, board.id, lab.tokens.facilitator, 'Fatou')
+    await createNote(fatou.page, 'Écrit pendant l’atelier', 0, 0)
+    await waitForAuthors(fatou.page, 1)
+    const checkpoint = await api<{ id: string; createdAt: string }>(suite.server.url, 'POST', `/api/boards/${board.id}/checkpoints`, { name: 'Fin de l’atelier' }, lab.tokens.facilitator)
+    expect(checkpoint.status).toBe(201)
+    await createNote(fatou.page, 'Ajouté après', 300, 0)
+    await waitForAuthors(fatou.page, 2)
+
+    await fatou.page.goto(`${suite.server.url}/board/${board.id}?checkpoint=${checkpoint.body.id}`)
+    await fatou.page.getByTestId('checkpoint-canvas').waitFor(WAIT)
+    const csv = await exportVia(fatou.page, { what: 'board', format: 'csv', bar: 'checkpoint-bar' })
+    const day = new Date(checkpoint.body.createdAt)
+    const iso = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`
+    expect(csv.name).toBe(`Labo test – Atelier – Fin de l’atelier – ${iso}.csv`)
+    const rows: string[][] = parse(csv.data, { bom: true, delimiter: ';' })
+    expect(rows.slice(1).map((r) => [r[1], r[2]])).toEqual([['Écrit pendant l’atelier', 'Fatou']])
+    await fatou.context.close()
   }, TEST_MS)
 })

@@ -39,8 +39,8 @@ export interface Download {
 }
 
 /** Exports through the board menu's « Exporter… » dialog and returns the downloaded file. */
-export async function exportVia(page: Page, options: { what: 'board' | 'zone' | 'selection'; zone?: string; format: 'png' | 'svg' | 'pdf' | 'csv' | 'md'; separator?: ';' | ',' }): Promise<Download> {
-  await page.getByTestId('open-board-menu').click()
+export async function exportVia(page: Page, options: { what: 'board' | 'zone' | 'selection'; zone?: string; format: 'png' | 'svg' | 'pdf' | 'csv' | 'md'; separator?: ';' | ','; bar?: string }): Promise<Download> {
+  await (options.bar ? page.getByTestId(options.bar).getByTestId('open-board-menu') : page.getByTestId('open-board-menu')).click()
   await page.getByTestId('board-menu-export').click()
   const dialog = page.getByTestId('export-dialog')
   await dialog.getByTestId(`export-what-${options.what}`).check()
