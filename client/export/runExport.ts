@@ -40,6 +40,15 @@ export interface ExportedFile {
   type: string
 }
 
+/** Longest side of a PNG, pixels: a whole board at 2× could otherwise outgrow what a phone's memory or a canvas holds. */
+const PNG_MAX_PX = 8192
+
+/** Two pixels a page unit (sharp on screens and in print), less for a board too large for that. */
+export function pngPixelRatio(region: ExportRegion): number {
+  const long = Math.max(region.bounds.w, region.bounds.h) + 2 * region.padding
+  return Math.min(2, PNG_MAX_PX / long)
+}
+
 /** The name of what a scope exports, after the lab and the board: a zone's name, « Sélection », or nothing for the board. */
 function scopeName({ scope, zone, text }: Pick<ExportRequest, 'scope' | 'zone' | 'text'>): string[] {
   if (scope.kind === 'zone') return zone ? [zone] : []
@@ -62,7 +71,7 @@ export async function runExport(request: ExportRequest): Promise<ExportedFile | 
   switch (format) {
     case 'png':
     case 'svg':
-      return { data: (await exportImage(editor, region, format)).blob, fileName, type }
+      return { data: (await exportImage(editor, region, format, pngPixelRatio(region))).blob, fileName, type }
     case 'pdf': {
       // pdf-lib and the fonts load only when someone asks for a PDF.
       const { boardPdf } = await import('./boardPdf')

@@ -125,7 +125,7 @@ describe('exports from the board menu', () => {
     for (const key of Object.keys(NOTES) as NoteKey[]) expect(pages[NOTES[key].frame === 'a' ? 0 : 1]).toContain(squash(NOTES[key].text))
 
     // CSV: UTF-8 with a BOM, `;` for French Excel, one row per note, line breaks kept.
-    const csv = await exportVia(fatou.page, { what: 'board', format: 'csv' })
+    const csv = await exportVia(fatou.page, { what: 'board', format: 'csv', shot: 'export-dialog-laptop' })
     expect(csv.name).toBe(`${base}.csv`)
     expect([...csv.data.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const rows: string[][] = parse(csv.data, { bom: true, delimiter: ';', relax_column_count: false })
@@ -171,10 +171,11 @@ describe('exports from the board menu', () => {
 
   it('a viewer exports too; a board made from a template prints on one page, and a zone of it alone', async () => {
     const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Arbre', template: 'arbre-a-problemes' })
-    const viewer = await newContext(suite.browser)
+    // On a phone.
+    const viewer = await newContext(suite.browser, { width: 390, height: 844 })
     await openBoard(viewer.page, suite.server.url, board.id, lab.tokens.viewer, 'Valérie')
     await viewer.page.locator('[data-testid="connection-state"][data-state="live"]').waitFor()
-    const pdf = await exportVia(viewer.page, { what: 'board', format: 'pdf' })
+    const pdf = await exportVia(viewer.page, { what: 'board', format: 'pdf', shot: 'export-dialog-phone' })
     expect(pdfInfo(pdf.data).Pages).toBe('1')
     const zones = await viewer.page.evaluate(() => {
       const editor = (window as any).fabriqueEditor

@@ -53,6 +53,7 @@ async function makeReport(page: Page, lang: 'fr' | 'en'): Promise<{ name: string
   await page.getByTestId('open-report').click()
   const dialog = page.getByTestId('report-dialog')
   await dialog.getByTestId(`report-lang-${lang}`).check()
+  if (LOOK_DIR) await page.screenshot({ path: `${LOOK_DIR}/report-dialog-${lang}.png` })
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), dialog.getByTestId('report-generate').click()])
   await dialog.locator('[data-testid="report-status"][data-state="done"]').waitFor(WAIT)
   const pdf = fs.readFileSync(await download.path())

@@ -39,7 +39,7 @@ export interface Download {
 }
 
 /** Exports through the board menu's « Exporter… » dialog and returns the downloaded file. */
-export async function exportVia(page: Page, options: { what: 'board' | 'zone' | 'selection'; zone?: string; format: 'png' | 'svg' | 'pdf' | 'csv' | 'md'; separator?: ';' | ','; bar?: string }): Promise<Download> {
+export async function exportVia(page: Page, options: { what: 'board' | 'zone' | 'selection'; zone?: string; format: 'png' | 'svg' | 'pdf' | 'csv' | 'md'; separator?: ';' | ','; bar?: string; shot?: string }): Promise<Download> {
   await (options.bar ? page.getByTestId(options.bar).getByTestId('open-board-menu') : page.getByTestId('open-board-menu')).click()
   await page.getByTestId('board-menu-export').click()
   const dialog = page.getByTestId('export-dialog')
@@ -47,6 +47,7 @@ export async function exportVia(page: Page, options: { what: 'board' | 'zone' | 
   if (options.zone) await dialog.getByTestId('export-zone').selectOption({ label: options.zone })
   await dialog.getByTestId(`export-format-${options.format}`).check()
   if (options.separator) await dialog.getByTestId('export-separator').selectOption(options.separator)
+  if (options.shot && LOOK_DIR) await page.screenshot({ path: `${LOOK_DIR}/${options.shot}.png` })
   const [download] = await Promise.all([page.waitForEvent('download', WAIT), dialog.getByTestId('export-submit').click()])
   await dialog.locator('[data-testid="export-status"][data-state="done"]').waitFor(WAIT)
   const file = await download.path()
