@@ -36,10 +36,12 @@ export async function withOffscreenEditor<T>(doc: Y.Doc, { boardId, token, licen
   const root = createRoot(host)
   try {
     const editor = await new Promise<Editor>((resolve) => {
-      root.render(<Tldraw store={store} assetUrls={assetUrls} licenseKey={licenseKey ?? undefined} hideUi onMount={(mounted) => {
+      const onMount = (mounted: Editor) => {
         mounted.updateInstanceState({ isReadonly: true })
         resolve(mounted)
-      }} />)
+      }
+      // Never focused: the page's keys stay the page's.
+      root.render(<Tldraw store={store} assetUrls={assetUrls} licenseKey={licenseKey ?? undefined} hideUi autoFocus={false} onMount={onMount} />)
     })
     return await use(editor)
   } finally {
