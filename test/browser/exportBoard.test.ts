@@ -226,4 +226,25 @@ describe('exports from the board menu', () => {
     expect(rows.slice(1).map((r) => [r[1], r[2]])).toEqual([['Écrit pendant l’atelier', 'Fatou']])
     await fatou.context.close()
   }, TEST_MS)
+
+  it('a board with frames and notes outside them: a page per frame, then one for the rest', async () => {
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier' })
+    const fatou = await newContext(suite.browser)
+    await openBoard(fatou.page, suite.server.url, board.id, lab.tokens.facilitator, 'Fatou')
+    await fatou.page.evaluate(() => {
+      const editor = (window as any).fabriqueEditor
+      editor.createShape({ id: 'shape:frame-only', type: 'frame', x: 0, y: 0, props: { w: 400, h: 300, name: 'Le cadre' } })
+      editor.createShape({ type: 'note', parentId: 'shape:frame-only', x: 40, y: 40, props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Dans le cadre' }] }] } } })
+    })
+    await createNote(fatou.page, 'À côté du cadre', 600, 0)
+    const pdf = (await exportVia(fatou.page, { what: 'board', format: 'pdf' })).data
+    expect(pdfInfo(pdf).Pages).toBe('2')
+    const [framePage, rest] = pdfPagesText(pdf).map(squash)
+    expect(framePage).toContain('Le cadre')
+    expect(framePage).toContain('Dans le cadre')
+    expect(framePage).not.toContain('À côté du cadre')
+    expect(rest).toContain('Hors des cadres')
+    expect(rest).toContain('À côté du cadre')
+    await fatou.context.close()
+  }, TEST_MS)
 })
