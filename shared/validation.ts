@@ -222,6 +222,9 @@ export function validateDuplicateBoard(body: unknown): Validated<DuplicateBoardI
   return ok({ title: title.value || null, phase: isPhase(body.phase) ? body.phase : null, checkpointId })
 }
 
+/** Largest `.tldr` file a lab imports (images embedded in it included). */
+export const TLDR_IMPORT_MAX_BYTES = 40 * 1024 * 1024
+
 /**
  * `POST /api/labs/:labId/boards/import?title=…&phase=…` (the file is the body): the query's
  * fields, both optional.

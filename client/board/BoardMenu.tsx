@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState, type ComponentType } from 'react'
 import { Icon } from '../components/Icon'
 import { Popover } from '../components/Popover'
+import { BoardsMenuSection } from '../boards/BoardsMenuSection'
 import { ExportMenuSection } from '../export/ExportMenuSection'
 import { HistoryMenuSection } from '../history/HistoryMenuSection'
 import { useI18n } from '../i18n/I18nProvider'
@@ -16,7 +17,7 @@ export interface BoardMenuSectionProps {
  * `fab-menu__item` buttons, or nothing for roles it does not serve); they are listed here, in
  * the order shown.
  */
-const SECTIONS: ComponentType<BoardMenuSectionProps>[] = [HistoryMenuSection, ExportMenuSection]
+const SECTIONS: ComponentType<BoardMenuSectionProps>[] = [HistoryMenuSection, ExportMenuSection, BoardsMenuSection]
 
 export function BoardMenuButton() {
   const { t } = useI18n()

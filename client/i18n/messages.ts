@@ -1,4 +1,5 @@
 import type { Lang } from '../../shared/lang'
+import { boardsEn, boardsFr } from './boardsMessages'
 import { exportEn, exportFr } from './exportMessages'
 import { historyEn, historyFr } from './historyMessages'
 import { labLiveEn, labLiveFr } from './labLiveMessages'
@@ -181,7 +182,7 @@ const baseFr = {
   'loading': 'Chargement…',
 }
 
-const fr = { ...baseFr, ...workshopFr, ...labLiveFr, ...exportFr, ...historyFr }
+const fr = { ...baseFr, ...workshopFr, ...labLiveFr, ...exportFr, ...historyFr, ...boardsFr }
 
 export type MessageKey = keyof typeof fr
 
@@ -357,6 +358,6 @@ const baseEn: Record<keyof typeof baseFr, string> = {
   'loading': 'Loading…',
 }
 
-const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn, ...exportEn, ...historyEn }
+const en: Record<MessageKey, string> = { ...baseEn, ...workshopEn, ...labLiveEn, ...exportEn, ...historyEn, ...boardsEn }
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { fr, en }

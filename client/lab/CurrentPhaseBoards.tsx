@@ -11,17 +11,23 @@ export interface CurrentPhaseBoardsProps {
   onInvite?: (board: Board) => void
   /** Facilitators: a new board in the current phase. */
   onCreate?: () => void
+  /** Facilitators: a new board from a `.tldr` file. */
+  onImport?: () => void
+  /** Facilitators: what can be done with a board. */
+  onManage?: (board: Board) => void
 }
 
 /**
  * The boards of the lab's current phase, as cards with who is on them now: what a participant
  * opening the lab's link on a phone comes for, so it is shown before the journey.
  */
-export function CurrentPhaseBoards({ lab, boards, presence, boardHref, onInvite, onCreate }: CurrentPhaseBoardsProps) {
+export function CurrentPhaseBoards({ lab, boards, presence, boardHref, onInvite, onCreate, onImport, onManage }: CurrentPhaseBoardsProps) {
   const { t, pick } = useI18n()
   // The newest first: the one the workshop is on is usually the last made.
-  const current = boards.filter((b) => b.phase === lab.phase).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-  const others = boards.length - current.length
+  // Archived boards are kept out of the journey (they are under « Archives »).
+  const inJourney = boards.filter((b) => !b.archived)
+  const current = inJourney.filter((b) => b.phase === lab.phase).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  const others = inJourney.length - current.length
   return (
     <section className="fab-now" data-testid="now-boards" aria-labelledby="now-title">
       <div className="fab-section-head">
@@ -31,10 +37,19 @@ export function CurrentPhaseBoards({ lab, boards, presence, boardHref, onInvite,
             {t('labLive.now.phase', { phase: pick(PHASE_INFO[lab.phase].label) })}
           </p>
         </div>
-        {onCreate && (
-          <button type="button" className="fab-button fab-button--primary" onClick={onCreate} data-testid="new-board">
-            {t('board.create.title')}
-          </button>
+        {(onCreate || onImport) && (
+          <div className="fab-now__actions">
+            {onCreate && (
+              <button type="button" className="fab-button fab-button--primary" onClick={onCreate} data-testid="new-board">
+                {t('board.create.title')}
+              </button>
+            )}
+            {onImport && (
+              <button type="button" className="fab-button" onClick={onImport} data-testid="import-tldr">
+                {t('boards.import')}
+              </button>
+            )}
+          </div>
         )}
       </div>
       {current.length === 0 ? (
@@ -44,7 +59,7 @@ export function CurrentPhaseBoards({ lab, boards, presence, boardHref, onInvite,
       ) : (
         <ul className="fab-board-cards">
           {current.map((board) => (
-            <BoardCard key={board.id} board={board} href={boardHref(board)} people={presence[board.id] ?? []} onInvite={onInvite && (() => onInvite(board))} />
+            <BoardCard key={board.id} board={board} href={boardHref(board)} people={presence[board.id] ?? []} onInvite={onInvite && (() => onInvite(board))} onManage={onManage && (() => onManage(board))} />
           ))}
         </ul>
       )}

@@ -2,6 +2,7 @@ import type { ActivityState, Board, Lab, LabPresence } from '../../shared/lab'
 import { ACTIVITIES, PHASE_INFO, PHASES, type Bilingual, type Phase } from '../../shared/phases'
 import { ACTIVITY_STATES } from '../../shared/lab'
 import { Icon } from '../components/Icon'
+import { ManageBoardButton } from '../boards/ManageBoardButton'
 import { useI18n } from '../i18n/I18nProvider'
 import { PeopleOnBoard } from './PeopleOnBoard'
 
@@ -21,6 +22,8 @@ export interface PhaseTimelineProps {
   presence: LabPresence
   /** Facilitators: opens a board's invitation links. */
   onInvite?: (board: Board) => void
+  /** Facilitators: what can be done with a board (rename, duplicate, archive…). */
+  onManage?: (board: Board) => void
   onActivityState: (activityId: string, state: ActivityState) => void
   onUseTool: (phase: Phase, templateId: string, activityId: string) => void
 }
@@ -29,7 +32,7 @@ export interface PhaseTimelineProps {
  * Détection → Émergence → Expérimentation → Déploiement: for each phase its duration and
  * objective, its activities with their state and tools, and the boards made in it.
  */
-export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, presence, onInvite, onActivityState, onUseTool }: PhaseTimelineProps) {
+export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, presence, onInvite, onManage, onActivityState, onUseTool }: PhaseTimelineProps) {
   const { t, pick } = useI18n()
   const currentIndex = PHASES.indexOf(lab.phase)
   return (
@@ -37,7 +40,8 @@ export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, prese
       {PHASES.map((phase, index) => {
         const info = PHASE_INFO[phase]
         const position = index < currentIndex ? 'past' : index === currentIndex ? 'current' : 'future'
-        const phaseBoards = boards.filter((b) => b.phase === phase)
+        // Archived boards are kept out of the journey (they are under « Archives »).
+        const phaseBoards = boards.filter((b) => b.phase === phase && !b.archived)
         return (
           <li key={phase} className={`fab-phase fab-phase--${position}`} data-testid={`phase-${phase}`} aria-current={position === 'current' ? 'step' : undefined}>
             <header className="fab-phase__head">
@@ -113,6 +117,7 @@ export function PhaseTimeline({ lab, boards, canEdit, toolsFor, boardHref, prese
                           <Icon name="qr" />
                         </button>
                       )}
+                      {onManage && <ManageBoardButton title={board.title} onClick={() => onManage(board)} compact />}
                     </li>
                   ))}
                 </ul>

@@ -6,6 +6,10 @@ import { tokenForLab } from '../access/boardAccess'
 import { linkWithToken } from '../access/fragmentToken'
 import { rememberLab } from '../access/rememberedLabs'
 import { useClientConfig } from '../api/useClientConfig'
+import { ArchivedBoards } from '../boards/ArchivedBoards'
+import { BoardActionsDialog } from '../boards/BoardActionsDialog'
+import { ImportTldrDialog } from '../boards/ImportTldrDialog'
+import { LabBinSection } from '../boards/LabBinSection'
 import { ErrorPanel } from '../components/ErrorPanel'
 import { PageHeader } from '../components/PageHeader'
 import { useI18n } from '../i18n/I18nProvider'
@@ -35,12 +39,16 @@ interface CreateRequest {
 export function LabPage({ labId }: { labId: string }) {
   const { t, explain } = useI18n()
   const [token] = useState(() => tokenForLab(labId))
-  const { view, error, reload, update, presence, live } = useLab(labId, token)
+  const { view, error, reload, update, presence, live, bin, setBin, applyBoard } = useLab(labId, token)
   const config = useClientConfig()
   const [editing, setEditing] = useState(false)
   const [creating, setCreating] = useState<CreateRequest | null>(null)
   const [actionError, setActionError] = useState<string | null>(null)
   const [inviting, setInviting] = useState<Board | null>(null)
+  const [managing, setManaging] = useState<Board | null>(null)
+  const [importing, setImporting] = useState(false)
+  /** What the last board action did, said until the next one. */
+  const [notice, setNotice] = useState<string | null>(null)
 
   if (!token) return <Shell><ErrorPanel message={t('error.noToken')} home /></Shell>
   if (error) return <Shell><ErrorPanel message={explain(error)} onRetry={reload} home /></Shell>
@@ -50,6 +58,11 @@ export function LabPage({ labId }: { labId: string }) {
   const canEdit = role === 'facilitator'
   const boardHref = (board: Board) => linkWithToken(`/board/${board.id}`, token)
   const onInvite = canEdit ? (board: Board) => setInviting(board) : undefined
+  const onManage = canEdit ? (board: Board) => setManaging(board) : undefined
+  const boardDone = (board: Board, message: string) => {
+    applyBoard(board)
+    setNotice(message)
+  }
   const newBoard = () => setCreating({ phase: lab.phase, template: null })
   const attempt = (promise: Promise<unknown>) => {
     setActionError(null)
@@ -69,7 +82,24 @@ export function LabPage({ labId }: { labId: string }) {
         </p>
       )}
       {actionError && <ErrorPanel message={actionError} />}
-      <CurrentPhaseBoards lab={lab} boards={boards} presence={presence} boardHref={boardHref} onInvite={onInvite} onCreate={canEdit ? newBoard : undefined} />
+      {notice && (
+        <p className="fab-notice fab-boards-notice" role="status" data-testid="boards-notice">
+          <span>{notice}</span>
+          <button type="button" className="fab-link-button" onClick={() => setNotice(null)} aria-label={t('dialog.close')}>
+            ✕
+          </button>
+        </p>
+      )}
+      <CurrentPhaseBoards
+        lab={lab}
+        boards={boards}
+        presence={presence}
+        boardHref={boardHref}
+        onInvite={onInvite}
+        onManage={onManage}
+        onCreate={canEdit ? newBoard : undefined}
+        onImport={canEdit ? () => setImporting(true) : undefined}
+      />
       <section className="fab-journey">
         <div className="fab-section-head">
           <h2>{t('lab.journey')}</h2>
@@ -83,12 +113,26 @@ export function LabPage({ labId }: { labId: string }) {
           boardHref={boardHref}
           presence={presence}
           onInvite={onInvite}
+          onManage={onManage}
           onActivityState={(activityId, state) => attempt(update({ activities: { [activityId]: state } }))}
           onUseTool={(phase, template, activityId) =>
             setCreating({ phase, template, highlight: templatesForActivity(activityId).map((d) => d.id) })
           }
         />
       </section>
+      <ArchivedBoards boards={boards.filter((b) => b.archived)} boardHref={boardHref} onManage={onManage} />
+      {canEdit && (
+        <LabBinSection
+          labId={lab.id}
+          token={token}
+          boards={bin}
+          onRestored={boardDone}
+          onEmptied={(deleted, message) => {
+            setBin((b) => (b ? b.filter((x) => !deleted.includes(x.id)) : b))
+            setNotice(message)
+          }}
+        />
+      )}
       <MembersPanel members={lab.members} canEdit={canEdit} onChange={(members) => update({ members })} />
       {canEdit && (
         <InvitePanel
@@ -103,6 +147,25 @@ export function LabPage({ labId }: { labId: string }) {
             rememberLab({ id: lab.id, title: lab.title, role: 'facilitator', token: next })
             location.replace(`/lab/${lab.id}`)
           }}
+        />
+      )}
+      {managing && (
+        <BoardActionsDialog
+          board={boards.find((b) => b.id === managing.id) ?? managing}
+          token={token}
+          boardHref={boardHref}
+          onDone={boardDone}
+          onClose={() => setManaging(null)}
+        />
+      )}
+      {importing && (
+        <ImportTldrDialog
+          labId={lab.id}
+          token={token}
+          initialPhase={lab.phase}
+          boardHref={boardHref}
+          onImported={(result) => applyBoard(result.board)}
+          onClose={() => setImporting(false)}
         />
       )}
       {inviting && token && <BoardInviteDialog board={inviting} token={token} invitations={view.invitations} onClose={() => setInviting(null)} />}

@@ -1,11 +1,12 @@
 import type { StoredRecord } from '../../shared/boardDoc'
+import { TLDR_IMPORT_MAX_BYTES } from '../../shared/validation'
 import type { BoardContent } from '../boards/boardState'
 import { checkTldrReferences, migrateTldrRecords } from './migrateTldrRecords'
 import { readTldrFile } from './readTldrFile'
 import { settleImages, type ImportedImage } from './tldrImages'
 
 /** Largest `.tldr` file imported (images embedded in it included). */
-export const MAX_TLDR_BYTES = 40 * 1024 * 1024
+export const MAX_TLDR_BYTES = TLDR_IMPORT_MAX_BYTES
 
 /** Distinct authors of a file looked up in the lab at most; past it, authorship is dropped. */
 const MAX_AUTHOR_LOOKUPS = 500
