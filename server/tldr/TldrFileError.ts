@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../shared/errors'
 export class TldrFileError extends Error {
   override name = 'TldrFileError'
   constructor(
-    readonly code: Extract<ErrorCode, `tldr.${string}`>,
+    readonly code: Extract<ErrorCode, `tldr.${string}` | 'body.tooLarge'>,
     message: string,
   ) {
     super(message)
@@ -12,6 +12,6 @@ export class TldrFileError extends Error {
 
   /** The HTTP status to answer with. */
   get status(): number {
-    return this.code === 'tldr.imageTooLarge' ? 413 : 400
+    return this.code === 'tldr.imageTooLarge' || this.code === 'body.tooLarge' ? 413 : 400
   }
 }

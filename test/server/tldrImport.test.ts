@@ -145,6 +145,7 @@ describe('POST /api/labs/:labId/boards/import', () => {
     ['a record of an unknown type', () => { const f = older(); f.records.push({ id: 'widget:1', typeName: 'widget' }); return JSON.stringify(f) }, 400, 'tldr.invalidRecord', /widget/],
     ['a shape on a page the file does not have', () => { const f = older(); f.records.find((r: StoredRecord) => r.id === 'shape:idee').parentId = 'page:elsewhere'; return JSON.stringify(f) }, 400, 'tldr.invalidRecord', /page:elsewhere/],
     ['records that are not a list', () => JSON.stringify({ tldrawFileFormatVersion: 1, schema: current, records: {} }), 400, 'tldr.notTldraw'],
+    ['a file with more records than a board imports', () => tldr([DOC, PAGE, ...Array.from({ length: 20_001 }, (_, i) => ({ id: `page:p${i}`, typeName: 'page', name: 'p', index: 'a1', meta: {} }))]), 413, 'body.tooLarge', /20000/],
     ['a damaged embedded image', () => tldr([DOC, PAGE, imageAsset('asset:bad', 'data:image/png;base64,AAAAAAAA'), imageShape('shape:bad', 'asset:bad')]), 400, 'tldr.invalidImage', /asset:bad/],
   ]
   for (const [what, file, status, code, reason] of refusals) {
