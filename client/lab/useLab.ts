@@ -98,6 +98,22 @@ export function useLab(labId: string, token: string | null) {
     [labId, token],
   )
 
+  // Facilitators: the bin comes with the live stream's first event; without the stream (it
+  // may be retrying on hotel Wi-Fi), it is asked for once.
+  const manager = view?.role === 'facilitator'
+  const binKnown = bin !== null
+  useEffect(() => {
+    if (!manager || !token || binKnown) return
+    let current = true
+    api.getBin(labId, token).then(
+      (answer) => current && setBin((b) => b ?? answer.boards),
+      () => {},
+    )
+    return () => {
+      current = false
+    }
+  }, [manager, binKnown, labId, token])
+
   /**
    * A board as an answer of the server gives it (renamed, archived, deleted, restored,
    * copied…): shown at once, before the event that tells every page arrives.
