@@ -1,6 +1,7 @@
 /**
- * A board's history as the API shows it: checkpoints (whole states kept at moments that
- * matter) and the bin (records deleted lately). Both sides agree on these shapes.
+ * A board's history as the API shows it: checkpoints (the board's records kept at moments that
+ * matter; `GET …/checkpoints/:id/state` is a Yjs update of a document holding them and the
+ * board's `meta`) and the bin (records deleted lately). Both sides agree on these shapes.
  */
 
 /**
@@ -30,7 +31,7 @@ export interface CheckpointSummary {
   createdBy: PersonRef | null
   /** Who changed the board since the previous checkpoint. */
   contributors: PersonRef[]
-  /** Size of the board's state at that moment (uncompressed), bytes. */
+  /** Size of the checkpoint's state (its Yjs update, uncompressed), bytes. */
   bytes: number
 }
 

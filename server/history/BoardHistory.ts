@@ -8,7 +8,7 @@ import type { BinEntry, Storage, StoredCheckpoint } from '../persistence/Storage
 import { Connection } from '../rooms/Connection'
 import type { Room } from '../rooms/Room'
 import { SerialQueue } from '../workshop/SerialQueue'
-import { assetIdsOf, compressState, decompressState, readCheckpointRecords } from './checkpointState'
+import { assetIdsOf, compressState, decompressState, encodeCheckpoint, readCheckpointRecords } from './checkpointState'
 import { HistoryError } from './HistoryError'
 import { isBoardContent } from './isBoardContent'
 import { recordsToPutBack } from './recordsToPutBack'
@@ -162,7 +162,7 @@ export class BoardHistory {
     const box: { taken: Taken | null } = { taken: null }
     try {
       await this.room.transact((doc) => {
-        box.taken = { state: Y.encodeStateAsUpdate(doc), assetIds: this.assetIds(), contributors: this.takeContributors(), at: this.options.now() }
+        box.taken = { state: encodeCheckpoint(doc), assetIds: this.assetIds(), contributors: this.takeContributors(), at: this.options.now() }
       })
       const taken = box.taken as Taken | null
       if (!taken) throw new Error(`BoardHistory.capture: board ${this.room.boardId} was not read`)
@@ -266,7 +266,7 @@ export class BoardHistory {
           tr.meta.set(BIN_DELETIONS, true)
           const at = this.options.now()
           const contributors = this.takeContributors()
-          saving = this.keep('before-restore', Y.encodeStateAsUpdate(doc), this.assetIds(), contributors, at, null, by)
+          saving = this.keep('before-restore', encodeCheckpoint(doc), this.assetIds(), contributors, at, null, by)
           saving.catch(() => this.giveBack(contributors))
           // The restore is stored and relayed only once the state before it is kept.
           this.room.holdRelayUntil(saving)
@@ -320,16 +320,17 @@ export class BoardHistory {
 
   /**
    * The board leaves memory (everything received is stored): a last checkpoint if it changed
-   * since the previous one, once the jobs under way are done.
+   * since the previous one, once the jobs under way are done — unless its storage failed.
    */
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = null
     const closing = this.queue.run(async () => {
       this.closed = true
-      if (!this.dirty) return
+      // A room whose storage failed holds in memory what the disk does not: nothing to keep.
+      if (!this.dirty || this.room.isFailed) return
       const at = this.options.now()
-      await this.keep('auto', Y.encodeStateAsUpdate(this.room.doc), this.assetIds(), this.takeContributors(), at, null, null)
+      await this.keep('auto', encodeCheckpoint(this.room.doc), this.assetIds(), this.takeContributors(), at, null, null)
     })
     try {
       await closing

@@ -209,21 +209,26 @@ describe('restoring a checkpoint', () => {
     let controlled: InstanceType<typeof ControlledStorage> | null = null
     const s = await h.server(NO_AUTO, undefined, { wrapStorage: (inner) => (controlled = new ControlledStorage(inner)) })
     const w = await h.setup(s)
-    write(w.participant.doc, [note('a', 'Version A')])
+    write(w.participant.doc, [w.byAlice('a', 'Version A')])
     await w.serverHas('shape:a')
     const named = (await call(s, 'POST', `/api/boards/${w.board.id}/checkpoints`, { token: w.lab.tokens.facilitator, body: { name: 'A' } })).body
-    write(w.participant.doc, [note('b', 'Version B')], ['shape:a'])
-    await w.serverHas('shape:b')
+    // Only a change (nothing to put in the bin): what guards the restore is the checkpoint before it.
+    write(w.participant.doc, [w.byAlice('a', 'Version B')])
+    await w.serverHas('shape:a', (r) => textOf(r) === 'Version B')
     controlled!.failHistoryWrites = new Error('disk full')
     const failed = await call(s, 'POST', `/api/boards/${w.board.id}/checkpoints/${named.id}/restore`, { token: w.lab.tokens.facilitator })
-    expect(failed.status).toBe(500)
+    expect(failed).toMatchObject({ status: 500, body: { code: 'internal' } })
     controlled!.failHistoryWrites = null
+    // The disk still holds version B, and no checkpoint was added.
+    const { replay } = await import('../../persistence/storageContract')
+    expect(textOf(recordsOf(replay((await s.server.storage.loadUpdates(w.board.id)).updates))['shape:a'])).toBe('Version B')
     // The clients were asked to reconnect to what is stored: version B, as before.
     const viewer = h.client(s, w.board.id, w.lab.tokens.viewer)
     await waitSynced(viewer.provider)
-    expect(textOf(recordsOf(viewer.doc)['shape:b'])).toBe('Version B')
-    expect(recordsOf(viewer.doc)['shape:a']).toBeUndefined()
-    await waitFor(() => recordsOf(w.participant.doc)['shape:b'] !== undefined && w.participant.provider.synced, 'the participant back on the board')
-    expect(recordsOf(w.participant.doc)['shape:a']).toBeUndefined()
+    expect(textOf(recordsOf(viewer.doc)['shape:a'])).toBe('Version B')
+    await waitFor(() => w.participant.provider.synced && textOf(recordsOf(w.participant.doc)['shape:a']) === 'Version B', 'the participant back on the board')
+    // The failed room left memory without keeping its (restored, never stored) state as a checkpoint.
+    expect((await s.server.storage.listCheckpoints(w.board.id)).map((c) => c.id)).toEqual([named.id])
   })
+
 })
