@@ -17,6 +17,8 @@ import { insertTemplate } from './insertTemplate'
 import { RefusalNotice } from './RefusalNotice'
 import { RemovedNotice } from './RemovedNotice'
 import { RevokedNotice } from './RevokedNotice'
+import { BoardGoneNotice } from './BoardGoneNotice'
+import { useLatestBoard } from '../boards/latestBoards'
 import { SchemaProblem } from './SchemaProblem'
 import { useBoardStore } from './useBoardStore'
 import { WorkshopContext } from '../workshop/WorkshopContext'
@@ -55,10 +57,12 @@ export interface BoardCanvasProps {
 }
 
 /** The live tldraw canvas of one board. */
-export function BoardCanvas({ board, token, role, identity, $user, onIdentityChange, licenseKey, labLink, lab }: BoardCanvasProps) {
+export function BoardCanvas({ board: openedBoard, token, role, identity, $user, onIdentityChange, licenseKey, labLink, lab }: BoardCanvasProps) {
   const { lang, setLang } = useI18n()
+  // Renamed or moved from this page's menu: the bar and the menus show it at once.
+  const board = useLatestBoard(openedBoard)
   const boardState = useBoardStore({ boardId: board.id, token, role, identity, $user })
-  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked, workshop } = boardState
+  const { storeWithStatus, connection, readOnly, schemaProblem, doc, channel, editingMode, people, removedPeople, removed, full, refusal, pending, revoked, gone, workshop } = boardState
   const [editor, setEditor] = useState<Editor | null>(null)
   const [inserting, setInserting] = useState(false)
   const [showPeople, setShowPeople] = useState(false)
@@ -111,6 +115,7 @@ export function BoardCanvas({ board, token, role, identity, $user, onIdentityCha
 
   if (removed) return <RemovedNotice labLink={labLink} />
   if (revoked) return <RevokedNotice />
+  if (gone) return <BoardGoneNotice labLink={labLink} />
   if (schemaProblem) return <SchemaProblem problem={schemaProblem} />
   return (
     <div className="fab-canvas" data-testid="board-canvas">

@@ -66,6 +66,8 @@ export interface BoardStoreState {
   pending: number
   /** The secret this page opened the board with was replaced by a facilitator. */
   revoked: boolean
+  /** The board was deleted (put in the lab's bin) while open here. */
+  gone: boolean
   /** The facilitator's workshop toolkit on this board (timer, votes, agenda…), once connected. */
   workshop: Workshop | null
 }
@@ -97,6 +99,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     refusal: null,
     pending: pendingChanges.get(boardId),
     revoked: false,
+    gone: false,
     workshop: null,
   })
   const credential = identityCredential(identity)
@@ -148,6 +151,7 @@ export function useBoardStore({ boardId, token, role, identity, $user }: { board
     const onClosed = (event: { code: number }) => {
       if (event.code === CloseCode.removed) update({ removed: true })
       else if (event.code === CloseCode.secretRotated) update({ revoked: true })
+      else if (event.code === CloseCode.boardGone) update({ gone: true })
       else if (event.code === CloseCode.boardFull) {
         // What is on screen stays readable; reconnecting would resend the refused edit.
         $serverReadOnly.set(true)

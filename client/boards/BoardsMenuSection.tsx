@@ -100,7 +100,7 @@ export function BoardsMenuSection({ close }: BoardMenuSectionProps) {
   )
 }
 
-/** What an action did, said once it is done (the board bar shows the new title at the next visit). */
+/** What an action did, said once it is done (the board bar shows the new title at once). */
 function DoneNotice({ title, message, onClose }: { title: string; message: string; onClose: () => void }) {
   const { t } = useI18n()
   return (

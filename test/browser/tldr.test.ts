@@ -306,7 +306,7 @@ describe('board management on the lab page', () => {
   )
 
   it(
-    'the board menu: a facilitator renames and deletes the board they are on (back to the lab); everyone may export it as .tldr',
+    'the board menu: a facilitator renames (the bar follows) and deletes the board they are on (back to the lab, a participant on it told it was deleted); everyone may export it as .tldr',
     async () => {
       const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Atelier du soir' })
       const participant = await newContext(suite.browser, { width: 390, height: 844 })
@@ -327,14 +327,18 @@ describe('board management on the lab page', () => {
       await f.page.getByTestId('board-action-done').waitFor(WAIT)
       await f.page.keyboard.press('Escape')
       expect((await api<{ board: Board }>(suite.server.url, 'GET', `/api/boards/${board.id}`, undefined, lab.tokens.viewer)).body.board.title).toBe('Atelier du soir — suite')
+      // The bar shows the new title at once, without a reload.
+      expect(await f.page.getByTestId('board-title').textContent()).toContain('Atelier du soir — suite')
       await f.page.getByTestId('open-board-menu').click()
       await f.page.getByTestId('board-menu-delete').click()
       await f.page.getByTestId('delete-board-confirm').click()
       await f.page.waitForURL(`**/lab/${lab.id}`, WAIT)
       await f.page.getByTestId('timeline').waitFor(WAIT)
       expect(await f.page.getByTestId('now-board').count()).toBe(0)
-      // The participant still on it was disconnected for good.
-      await participant.page.locator('[data-testid="connection-state"]:not([data-state="live"])').waitFor(WAIT)
+      // The participant still on it was disconnected for good, and told why.
+      await participant.page.getByTestId('board-gone-notice').waitFor(WAIT)
+      expect(await participant.page.getByTestId('board-gone-notice').textContent()).toContain('Ce tableau a été supprimé')
+      await shot(participant.page, 'board-gone-390')
       await f.context.close()
       await participant.context.close()
     },
