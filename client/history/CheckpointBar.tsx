@@ -28,7 +28,7 @@ export function CheckpointBar() {
       <div className="fab-checkpoint-bar__text">
         <span className="fab-checkpoint-bar__board">
           {board.title}
-          {checkpoint.name && <span className="fab-checkpoint-bar__name"> · « {checkpoint.name} »</span>}
+          {checkpoint.name && <span className="fab-checkpoint-bar__name"> · {t('history.quoted', { name: checkpoint.name })}</span>}
         </span>
         <span className="fab-checkpoint-bar__title" data-testid="checkpoint-title">
           {title}

@@ -28,7 +28,7 @@ export function RestoreConfirm({ checkpoint, onCancel, onDone, heading = true }:
   return (
     <div className="fab-restore-confirm" role={heading ? 'alertdialog' : undefined} aria-label={heading ? t('history.restore.title') : undefined} data-testid="restore-confirm">
       {heading && <h3>{t('history.restore.title')}</h3>}
-      {checkpoint.name && <p className="fab-restore-confirm__name">« {checkpoint.name} »</p>}
+      {checkpoint.name && <p className="fab-restore-confirm__name">{t('history.quoted', { name: checkpoint.name })}</p>}
       <p>{t('history.restore.confirm', { when })}</p>
       {error && (
         <p className="fab-error" role="alert" data-testid="restore-error">

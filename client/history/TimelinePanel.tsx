@@ -143,7 +143,7 @@ export function TimelinePanel({ onClose }: { onClose: () => void }) {
                           <span className="fab-checkpoints__time">{formatTime(c.createdAt, lang)}</span>
                           <span className={`fab-chip fab-checkpoints__kind fab-checkpoints__kind--${c.kind}`}>{kindLabel(c)}</span>
                         </div>
-                        {c.name && <p className="fab-checkpoints__name">« {c.name} »</p>}
+                        {c.name && <p className="fab-checkpoints__name">{t('history.quoted', { name: c.name })}</p>}
                         {c.createdBy && c.kind !== 'auto' && <p className="fab-checkpoints__by">{t('history.by', { name: c.createdBy.name })}</p>}
                         <p className="fab-checkpoints__people">{people(c)}</p>
                         <div className="fab-checkpoints__actions">

@@ -1,6 +1,7 @@
 /** UI text of a board's history (checkpoints, the read-only view of one, restore, the bin), French first. */
 export const historyFr = {
   'history.menu': 'Historique…',
+  'history.quoted': '« {name} »',
   'history.title': 'Historique du tableau',
   'history.help':
     'Une version est enregistrée quand l’activité s’arrête quelques minutes et quand tout le monde est parti. Avec le temps, les versions automatiques s’espacent (une par jour, puis par semaine, puis par mois) ; nommez une version pour la garder toujours.',
@@ -79,6 +80,7 @@ export const historyFr = {
 }
 
 export const historyEn: Record<keyof typeof historyFr, string> = {
+  'history.quoted': '“{name}”',
   'history.menu': 'History…',
   'history.title': 'Board history',
   'history.help':

@@ -162,6 +162,32 @@ describe('a board’s history', () => {
     }
   }, 240_000)
 
+  it('in English on a phone: the timeline and a checkpoint’s bar fit, in English words', async () => {
+    const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Inclusive mobility — ideas', lang: 'en' })
+    const fatou = await newContext(suite.browser, PHONE)
+    try {
+      await fatou.page.addInitScript(() => localStorage.setItem('fabrique.lang', 'en'))
+      await openBoard(fatou.page, suite.server.url, board.id, lab.tokens.facilitator, 'Fatou')
+      await createNote(fatou.page, 'Car sharing between neighbours', 100, 100)
+      await fatou.page.getByTestId('open-board-menu').click()
+      await fatou.page.getByTestId('board-menu-history').click()
+      const panel = fatou.page.getByTestId('history-panel')
+      await panel.getByTestId('checkpoint-name').fill('End of the 12 March workshop, with the partners of the territory')
+      await panel.getByTestId('checkpoint-save').click()
+      await panel.locator('[data-testid="checkpoint"][data-kind="named"]').waitFor(WAIT)
+      expect(await panel.textContent()).toContain('Changed by Fatou')
+      expect(await overflowing(fatou.page, '[data-testid="history-panel"]')).toEqual([])
+      await shot(fatou.page, 'history-panel-phone-en')
+      await panel.getByTestId('checkpoint-open').click()
+      await fatou.page.getByTestId('checkpoint-canvas').waitFor(WAIT)
+      expect(await fatou.page.getByTestId('checkpoint-title').textContent()).toMatch(/^Version of \d{1,2} \S+ \d{4}, \d{2}:\d{2} — read-only$/)
+      expect(await overflowing(fatou.page, '[data-testid="checkpoint-bar"]')).toEqual([])
+      await shot(fatou.page, 'checkpoint-view-phone-en')
+    } finally {
+      await fatou.context.close()
+    }
+  }, 240_000)
+
   it('the bin on a phone: a facilitator sees a participant’s deleted note with its text, and puts it back', async () => {
     const { lab, board } = await createLabAndBoard(suite.server.url, { title: 'Corbeille' })
     const fatou = await newContext(suite.browser, PHONE)
