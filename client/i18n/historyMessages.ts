@@ -4,7 +4,7 @@ export const historyFr = {
   'history.quoted': '« {name} »',
   'history.title': 'Historique du tableau',
   'history.help':
-    'Une version est enregistrée quand l’activité s’arrête quelques minutes et quand tout le monde est parti. Avec le temps, les versions automatiques s’espacent (une par jour, puis par semaine, puis par mois) ; nommez une version pour la garder toujours.',
+    'Une version est enregistrée quand l’activité s’arrête quelques minutes et quand tout le monde est parti. Avec le temps, les versions automatiques s’espacent (une par jour, puis une par semaine) ; nommez une version pour la garder toujours.',
   'history.loading': 'Chargement de l’historique…',
   'history.empty': 'Aucune version pour l’instant : la première sera enregistrée après quelques minutes sans modification.',
   'history.refresh': 'Actualiser',
@@ -84,7 +84,7 @@ export const historyEn: Record<keyof typeof historyFr, string> = {
   'history.menu': 'History…',
   'history.title': 'Board history',
   'history.help':
-    'A version is saved when activity stops for a few minutes and when everyone has left. Over time, automatic versions are spaced out (one a day, then a week, then a month); name a version to keep it for good.',
+    'A version is saved when activity stops for a few minutes and when everyone has left. Over time, automatic versions are spaced out (one a day, then one a week); name a version to keep it for good.',
   'history.loading': 'Loading the history…',
   'history.empty': 'No version yet: the first one is saved after a few minutes without changes.',
   'history.refresh': 'Refresh',

@@ -209,7 +209,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`
 
 out('')
 out(`${WEEKS} weekly workshops (${(WEEKS / 52).toFixed(1)} years), seed ${SEED}, simulated in ${seconds.toFixed(1)} s: ${noteCount} notes written, ${restores} restores`)
-out(`thinning: all automatic checkpoints of the last ${THINNING.keepAllDays} days, the last of each day until ${THINNING.dailyDays} days, of each week until ${THINNING.weeklyDays} days, of each month beyond; named and before-restore kept`)
+out(`thinning: all automatic checkpoints of the last ${THINNING.keepAllDays} days, the last of each day until ${THINNING.dailyDays} days, then of each week for ever unless a later named or before-restore checkpoint of the week stands for it; named and before-restore kept`)
 out('')
 out('| | |')
 out('|---|---|')

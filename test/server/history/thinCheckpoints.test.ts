@@ -13,7 +13,7 @@ describe('thinning automatic checkpoints', () => {
     expect(checkpointsToThin(recent, NOW)).toEqual([])
   })
 
-  it('keeps the last of each day until a month, of each week (Monday–Sunday UTC) until a year, of each month beyond', () => {
+  it('keeps the last of each day until a month, then of each week (Monday–Sunday UTC) for ever', () => {
     // Every 6 hours for three years.
     const all = Array.from({ length: 3 * 365 * 4 }, (_, i) => at(NOW - i * 6 * HOUR, `c${String(i).padStart(5, '0')}`))
     const thin = new Set(checkpointsToThin(all, NOW))
@@ -26,18 +26,44 @@ describe('thinning automatic checkpoints', () => {
     expect(new Set(daily.map((t) => new Date(t).toISOString().slice(0, 10))).size).toBe(daily.length)
     // (The newest is cut by the tier's edge: the last of its day is still in the keep-all tier.)
     expect(daily.slice(1).every((t) => new Date(t).getUTCHours() === 18)).toBe(true)
-    // One per week, the last of it: a Sunday (or the tier's first week, cut by its edge).
-    const weekly = inTier(THINNING.dailyDays * DAY, THINNING.weeklyDays * DAY)
-    expect(weekly.length).toBeGreaterThanOrEqual(47)
-    expect(weekly.length).toBeLessThanOrEqual(49)
-    expect(weekly.slice(1).every((t) => new Date(t).getUTCDay() === 0 && new Date(t).getUTCHours() === 18)).toBe(true)
-    // One per month beyond: about 24 in the two oldest years, each the month's last.
-    const monthly = inTier(THINNING.weeklyDays * DAY, Infinity)
-    expect(new Set(monthly.map((t) => new Date(t).toISOString().slice(0, 7))).size).toBe(monthly.length)
-    expect(monthly.length).toBeGreaterThanOrEqual(23)
-    expect(monthly.length).toBeLessThanOrEqual(25)
-    // Bounded: a board edited all day every day for three years keeps ~110.
-    expect(kept.length).toBeLessThan(120)
+    // One per week beyond, the last of it: a Sunday (or the tier's first week, cut by its edge).
+    const weekly = inTier(THINNING.dailyDays * DAY, Infinity)
+    const weeks = 3 * 365 / 7 - THINNING.dailyDays / 7
+    expect(weekly.length).toBeGreaterThanOrEqual(Math.floor(weeks) - 1)
+    expect(weekly.length).toBeLessThanOrEqual(Math.ceil(weeks) + 1)
+    expect(weekly.slice(1, -1).every((t) => new Date(t).getUTCDay() === 0 && new Date(t).getUTCHours() === 18)).toBe(true)
+    // Bounded: a board edited all day every day for three years keeps ~8 + 28 + 52 a year.
+    expect(kept.length).toBeLessThan(8 + 28 + 3 * 53)
+  })
+
+  it('a weekly workshop is still there years later: the state after each one (the last person leaving) is kept', () => {
+    // Each Tuesday for three years: an automatic checkpoint mid-workshop, one when everyone has left.
+    const tuesday = Date.UTC(2027, 2, 16, 0)
+    const list: ThinnableCheckpoint[] = []
+    for (let w = 0; w < 156; w++) {
+      list.push(at(tuesday - w * 7 * DAY + 15 * HOUR, `mid${w}`), at(tuesday - w * 7 * DAY + 17 * HOUR, `end${w}`))
+    }
+    const thin = new Set(checkpointsToThin(list, NOW))
+    const ends = list.filter((c) => c.id.startsWith('end'))
+    expect(ends.filter((c) => thin.has(c.id))).toEqual([])
+    // Mid-workshop ones go once past the keep-all days.
+    expect(list.filter((c) => c.id.startsWith('mid') && !thin.has(c.id)).map((c) => c.id)).toEqual(['mid0'])
+  })
+
+  it('a named or before-restore checkpoint later in the same week stands for it: the week’s automatic one goes (past a month)', () => {
+    const monday = Date.UTC(2026, 10, 2, 9) // 135 days before NOW, a Monday
+    const list = [
+      at(monday + 2 * HOUR, 'auto-before-named'),
+      at(monday + 3 * HOUR, 'named', 'named'),
+      at(monday + 7 * DAY + 2 * HOUR, 'auto-after-named'),
+      at(monday + 7 * DAY + HOUR, 'named-earlier', 'named'),
+      at(monday + 14 * DAY + 2 * HOUR, 'auto-before-restore'),
+      at(monday + 14 * DAY + 3 * HOUR, 'before-restore', 'before-restore'),
+      // Within the daily tier a named checkpoint changes nothing.
+      at(NOW - 5 * DAY, 'recent-auto'),
+      at(NOW - 5 * DAY + HOUR, 'recent-named', 'named'),
+    ]
+    expect(checkpointsToThin(list, NOW).sort()).toEqual(['auto-before-named', 'auto-before-restore'])
   })
 
   it('never thins named or before-restore checkpoints, and is idempotent', () => {
