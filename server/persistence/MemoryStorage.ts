@@ -125,6 +125,10 @@ export class MemoryStorage implements Storage {
     const rows = this.updates.get(boardId) ?? []
     return { updates: rows.map((r) => r.data.slice()), lastSeq: rows.at(-1)?.seq ?? 0 }
   }
+  async loadUpdatesSince(boardId: string, afterSeq: number): Promise<StoredUpdates> {
+    const rows = (this.updates.get(boardId) ?? []).filter((r) => r.seq > afterSeq)
+    return { updates: rows.map((r) => r.data.slice()), lastSeq: rows.at(-1)?.seq ?? afterSeq }
+  }
   async appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
     const rows = this.updates.get(boardId) ?? []
     const seq = ++this.seq
@@ -134,8 +138,11 @@ export class MemoryStorage implements Storage {
   }
   async compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     const rows = this.updates.get(boardId) ?? []
+    const replaced = rows.filter((r) => r.seq <= throughSeq)
     const kept = rows.filter((r) => r.seq > throughSeq)
-    this.updates.set(boardId, [...kept, { seq: ++this.seq, data: snapshot.slice() }])
+    // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
+    const snapshotRow = { seq: replaced.at(-1)?.seq ?? ++this.seq, data: snapshot.slice() }
+    this.updates.set(boardId, replaced.length > 0 ? [snapshotRow, ...kept] : [...kept, snapshotRow])
   }
   async countUpdates(boardId: string): Promise<number> {
     return this.updates.get(boardId)?.length ?? 0

@@ -257,7 +257,10 @@ export class SqliteStorage implements Storage {
         'DELETE FROM boards WHERE id = ?',
       ].map((sql) => db.prepare<[string]>(sql)),
       loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM board_updates WHERE board_id = ? ORDER BY seq'),
+      loadUpdatesSince: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM board_updates WHERE board_id = ? AND seq > ? ORDER BY seq'),
       appendUpdate: db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)'),
+      insertUpdateAt: db.prepare('INSERT INTO board_updates (seq, board_id, data) VALUES (?, ?, ?)'),
+      newestSeqThrough: db.prepare<[string, number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM board_updates WHERE board_id = ? AND seq <= ?'),
       deleteUpdatesThrough: db.prepare('DELETE FROM board_updates WHERE board_id = ? AND seq <= ?'),
       countUpdates: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_updates WHERE board_id = ?'),
       insertIdentity: db.prepare('INSERT INTO identities (id, lab_id, name, color, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -455,6 +458,11 @@ export class SqliteStorage implements Storage {
     return { updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), lastSeq: rows.at(-1)?.seq ?? 0 }
   }
 
+  async loadUpdatesSince(boardId: string, afterSeq: number): Promise<StoredUpdates> {
+    const rows = this.stmt.loadUpdatesSince.all(boardId, afterSeq)
+    return { updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), lastSeq: rows.at(-1)?.seq ?? afterSeq }
+  }
+
   appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
       this.pending.push({ boardId, update, resolve, reject })
@@ -483,8 +491,11 @@ export class SqliteStorage implements Storage {
 
   async compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.db.transaction(() => {
-      this.stmt.appendUpdate.run(boardId, snapshot)
+      // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
+      const { seq } = this.stmt.newestSeqThrough.get(boardId, throughSeq)!
       this.stmt.deleteUpdatesThrough.run(boardId, throughSeq)
+      if (seq === null) this.stmt.appendUpdate.run(boardId, snapshot)
+      else this.stmt.insertUpdateAt.run(seq, boardId, snapshot)
     })()
     this.scheduleVacuum()
   }

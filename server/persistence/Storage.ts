@@ -133,12 +133,29 @@ export interface Storage {
    */
   emptyBin(labId: string): Promise<string[]>
 
+  /** A board's whole log, in sequence order. */
   loadUpdates(boardId: string): Promise<StoredUpdates>
-  /** Appends one update to a board's log; resolves with its sequence number once durable. */
+  /**
+   * The rows of a board's log with a sequence number above `afterSeq`, in order: what an
+   * instance that has seen the log through `afterSeq` lacks (e.g. after missed fan-out
+   * messages). `lastSeq` is the last row's, or `afterSeq` itself when there is none; from 0 it
+   * is {@link loadUpdates}.
+   */
+  loadUpdatesSince(boardId: string, afterSeq: number): Promise<StoredUpdates>
+  /**
+   * Appends one update to a board's log; resolves with its sequence number once durable.
+   * Sequence numbers grow in commit order per board (not necessarily by one): once a reader has
+   * seen a board's row `n`, every row committed later has a number above `n`, even with several
+   * processes appending.
+   */
   appendUpdate(boardId: string, update: Uint8Array): Promise<number>
   /**
-   * Replaces every row up to `throughSeq` by `snapshot`, in one transaction: the snapshot is
-   * written first, then the rows it replaces are deleted.
+   * Replaces the rows up to `throughSeq` by `snapshot` (which must contain all of them), in one
+   * transaction; rows above it (e.g. appended meanwhile by another process) are kept as they
+   * are. The snapshot takes the sequence number of the newest row it replaces: it stays before
+   * the rows it was not made from, `lastSeq` does not move, and a reader that had seen the log
+   * through that number lacks nothing (it had seen every row replaced). When no row is at or
+   * below `throughSeq`, the snapshot is appended like an update.
    */
   compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
   countUpdates(boardId: string): Promise<number>

@@ -518,11 +518,83 @@ export function describeStorageContract(name: string, makeStorage: () => Storage
         await storage.compactUpdates(board.id, Y.encodeStateAsUpdate(doc), last)
         const again = await storage.loadUpdates(board.id)
         expect(again.updates).toHaveLength(1)
-        expect(again.lastSeq).toBeGreaterThan(last)
+        // The snapshot takes the place of the newest row it replaced.
+        expect(again.lastSeq).toBe(last)
         expect(replay(again.updates).getMap('records').toJSON()).toEqual(records.toJSON())
         // New appends come after the snapshot.
         const next = await storage.appendUpdate(board.id, new Uint8Array([0, 0]))
         expect(next).toBeGreaterThan(again.lastSeq)
+      })
+    })
+
+    describe('update log: reading from a sequence number (catching up)', () => {
+      async function newBoard(): Promise<Board> {
+        const lab = await createLab()
+        const board = makeBoard(lab.id)
+        await storage.createBoard(board, null)
+        return board
+      }
+
+      it('answers the rows after a sequence number in order; from 0 the whole log; past the end none, lastSeq staying put', async () => {
+        const board = await newBoard()
+        const other = await newBoard()
+        const updates = [new Uint8Array([1]), new Uint8Array([2, 2]), new Uint8Array([3, 3, 3])]
+        const seqs: number[] = []
+        for (const u of updates) {
+          seqs.push(await storage.appendUpdate(board.id, u))
+          await storage.appendUpdate(other.id, new Uint8Array([9]))
+        }
+        expect(await storage.loadUpdatesSince(board.id, 0)).toEqual(await storage.loadUpdates(board.id))
+        expect(await storage.loadUpdatesSince(board.id, seqs[0]!)).toEqual({ updates: updates.slice(1), lastSeq: seqs[2] })
+        expect(await storage.loadUpdatesSince(board.id, seqs[1]!)).toEqual({ updates: updates.slice(2), lastSeq: seqs[2] })
+        expect(await storage.loadUpdatesSince(board.id, seqs[2]!)).toEqual({ updates: [], lastSeq: seqs[2] })
+        expect(await storage.loadUpdatesSince('nosuchboard00', 0)).toEqual({ updates: [], lastSeq: 0 })
+        expect(await storage.loadUpdatesSince('nosuchboard00', 42)).toEqual({ updates: [], lastSeq: 42 })
+      })
+
+      it('compaction leaves rows appended after throughSeq, and lastSeq/loadUpdatesSince stay consistent', async () => {
+        const board = await newBoard()
+        const { doc, updates } = recordingDoc()
+        const records = doc.getMap<unknown>('records')
+        records.set('shape:a', { id: 'shape:a' })
+        records.set('shape:b', { id: 'shape:b' })
+        records.set('shape:c', { id: 'shape:c' })
+        const [s1, s2, s3] = [await storage.appendUpdate(board.id, updates[0]!), await storage.appendUpdate(board.id, updates[1]!), await storage.appendUpdate(board.id, updates[2]!)]
+        // A snapshot made from the first two rows (the third was appended meanwhile, elsewhere).
+        const snapshot = Y.encodeStateAsUpdate(replay(updates.slice(0, 2)))
+        await storage.compactUpdates(board.id, snapshot, s2!)
+
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates: [snapshot, updates[2]], lastSeq: s3 })
+        // A reader through s2 had every row the snapshot replaced: it lacks only the third.
+        expect(await storage.loadUpdatesSince(board.id, s2!)).toEqual({ updates: [updates[2]], lastSeq: s3 })
+        // A reader through s1 lacks the second row: it is in the snapshot, which it gets.
+        expect(await storage.loadUpdatesSince(board.id, s1!)).toEqual({ updates: [snapshot, updates[2]], lastSeq: s3 })
+        expect(await storage.loadUpdatesSince(board.id, s3!)).toEqual({ updates: [], lastSeq: s3 })
+        expect(replay((await storage.loadUpdates(board.id)).updates).getMap('records').toJSON()).toEqual(records.toJSON())
+
+        // The log goes on after the row that survived, and the next compaction replaces both.
+        records.set('shape:d', { id: 'shape:d' })
+        const s4 = await storage.appendUpdate(board.id, updates[3]!)
+        expect(s4).toBeGreaterThan(s3!)
+        expect(await storage.loadUpdatesSince(board.id, s3!)).toEqual({ updates: [updates[3]], lastSeq: s4 })
+        await storage.compactUpdates(board.id, Y.encodeStateAsUpdate(doc), s4)
+        expect(await storage.loadUpdates(board.id)).toEqual({ updates: [Y.encodeStateAsUpdate(doc)], lastSeq: s4 })
+        expect(await storage.loadUpdatesSince(board.id, s4)).toEqual({ updates: [], lastSeq: s4 })
+        expect(await storage.appendUpdate(board.id, new Uint8Array([0, 0]))).toBeGreaterThan(s4)
+      })
+
+      it('compaction through a number below every row appends the snapshot after them, deleting nothing', async () => {
+        const board = await newBoard()
+        await storage.compactUpdates(board.id, new Uint8Array([5]), 0)
+        const first = await storage.loadUpdates(board.id)
+        expect(first.updates).toEqual([new Uint8Array([5])])
+        expect(first.lastSeq).toBeGreaterThan(0)
+        const seq = await storage.appendUpdate(board.id, new Uint8Array([6]))
+        await storage.compactUpdates(board.id, new Uint8Array([7]), 0)
+        const stored = await storage.loadUpdates(board.id)
+        expect(stored.updates).toEqual([new Uint8Array([5]), new Uint8Array([6]), new Uint8Array([7])])
+        expect(stored.lastSeq).toBeGreaterThan(seq)
+        expect(await storage.loadUpdatesSince(board.id, seq)).toEqual({ updates: [new Uint8Array([7])], lastSeq: stored.lastSeq })
       })
     })
 

@@ -121,6 +121,11 @@ export class ControlledStorage implements Storage {
     if (this.holdLoads) await new Promise<void>((release) => this.heldLoads.push({ release }))
     return this.inner.loadUpdates(boardId)
   }
+  async loadUpdatesSince(boardId: string, afterSeq: number): Promise<StoredUpdates> {
+    if (this.failLoads) throw this.failLoads
+    if (this.holdLoads) await new Promise<void>((release) => this.heldLoads.push({ release }))
+    return this.inner.loadUpdatesSince(boardId, afterSeq)
+  }
   countUpdates(boardId: string): Promise<number> {
     return this.inner.countUpdates(boardId)
   }
