@@ -50,18 +50,20 @@ const SERVER_SECRET_KEY = 'server_secret'
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /**
- * Appends one row under the board's log lock, in one statement (one round trip, its own
- * transaction): the lock is taken before the identity's next number, and held until the
- * commit.
+ * Appends rows to a board's log in one statement: the board's head row gives the next numbers
+ * (1, 2, 3… without gaps) and stays locked until the commit, so a board's rows are numbered in
+ * commit order whichever instance writes them (an `UPDATE` that waited re-reads the committed
+ * head). `$2` is the rows, numbered in the order given.
  */
-const APPEND_ONE = `WITH locked AS (SELECT pg_advisory_xact_lock(${BOARD_LOG_LOCK}, hashtext($1::text)))
-  INSERT INTO board_updates (board_id, data) SELECT $1::text, $2::bytea FROM locked RETURNING seq`
-
-/** The same for several rows of one board: numbered in the order given. */
-const APPEND_MANY = `WITH locked AS (SELECT pg_advisory_xact_lock(${BOARD_LOG_LOCK}, hashtext($1::text)))
-  INSERT INTO board_updates (board_id, data)
-  SELECT $1::text, u.data FROM locked, unnest($2::bytea[]) WITH ORDINALITY AS u(data, n) ORDER BY u.n
+const APPEND = `WITH head AS (
+    INSERT INTO board_log_heads AS h (board_id, last_seq) VALUES ($1::text, cardinality($2::bytea[]))
+    ON CONFLICT (board_id) DO UPDATE SET last_seq = h.last_seq + cardinality($2::bytea[])
+    RETURNING last_seq)
+  INSERT INTO board_updates (board_id, seq, data)
+  SELECT $1::text, head.last_seq - cardinality($2::bytea[]) + u.n, u.data FROM head, unnest($2::bytea[]) WITH ORDINALITY AS u(data, n)
   RETURNING seq`
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 
 interface PendingAppend {
   update: Uint8Array
@@ -79,11 +81,13 @@ interface BoardAppends {
  * Storage on PostgreSQL, for several Fabrique instances sharing the same boards. Same contract
  * as {@link SqliteStorage} (`test/persistence/storageContract.ts`); what several writers add:
  *
- * - A board's sequence numbers grow in commit order (advisory lock per board, see
- *   `postgres/advisoryLocks.ts`), so {@link loadUpdatesSince} from a number an instance has
- *   seen never misses a row another instance committed.
- * - Compaction holds the same lock and deletes only the rows at or below `throughSeq`: rows
- *   appended meanwhile elsewhere survive.
+ * - A board's rows are numbered 1, 2, 3… without gaps, in commit order (the board's head row
+ *   in `board_log_heads`, locked by each append until its commit), so {@link loadUpdatesSince}
+ *   from a number an instance has seen never misses a row another instance committed, and an
+ *   instance receiving row n + 2 after row n knows one is missing.
+ * - Compaction holds an advisory lock per board (`postgres/advisoryLocks.ts`) and deletes only
+ *   the rows at or below `throughSeq`: rows appended meanwhile elsewhere survive. The snapshot
+ *   takes the number of the newest row it replaces.
  * - Nothing is cached in memory (token hashes, boards): another instance may change them, and
  *   a rotated secret must be refused everywhere at once.
  *
@@ -223,7 +227,7 @@ export class PostgresStorage implements Storage {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [board.id, board.labId, board.title, board.phase, board.template, board.createdAt, board.updatedAt, board.archived, board.deletedAt],
       )
-      if (initialUpdate) await client.query(APPEND_ONE, [board.id, initialUpdate])
+      if (initialUpdate) await client.query(APPEND, [board.id, [asBuffer(initialUpdate)]])
       for (const { asset, data } of assets.add ?? []) await this.putAssetWith(client, asset, data)
       if (assets.copy) {
         const { fromBoardId, assetIds, createdAt } = assets.copy
@@ -278,7 +282,7 @@ export class PostgresStorage implements Storage {
       const ids = rows.map((r) => r.id)
       if (ids.length === 0) return ids
       // Everything kept per board, children first (the foreign keys point at boards).
-      for (const table of ['board_updates', 'assets', 'checkpoints', 'board_bin', 'board_secrets']) {
+      for (const table of ['board_updates', 'board_log_heads', 'assets', 'checkpoints', 'board_bin', 'board_secrets']) {
         await client.query(`DELETE FROM ${table} WHERE board_id = ANY($1::text[])`, [ids])
       }
       await client.query('DELETE FROM boards WHERE id = ANY($1::text[])', [ids])
@@ -329,11 +333,7 @@ export class PostgresStorage implements Storage {
   }
 
   private async insertUpdates(boardId: string, updates: Uint8Array[]): Promise<number[]> {
-    if (updates.length === 1) {
-      const { rows } = await this.pool.query<{ seq: BigintText }>(APPEND_ONE, [boardId, updates[0]])
-      return [Number(rows[0]!.seq)]
-    }
-    const { rows } = await this.pool.query<{ seq: BigintText }>(APPEND_MANY, [boardId, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength))])
+    const { rows } = await this.pool.query<{ seq: BigintText }>(APPEND, [boardId, updates.map(asBuffer)])
     // Numbered in the order given; RETURNING's own order is not promised.
     return rows.map((r) => Number(r.seq)).sort((a, b) => a - b)
   }
@@ -349,7 +349,7 @@ export class PostgresStorage implements Storage {
       )
       // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
       const seq = rows[0]?.seq ?? null
-      if (seq === null) await client.query('INSERT INTO board_updates (board_id, data) VALUES ($1, $2)', [boardId, snapshot])
+      if (seq === null) await client.query(APPEND, [boardId, [asBuffer(snapshot)]])
       else await client.query('INSERT INTO board_updates (board_id, seq, data) VALUES ($1, $2, $3)', [boardId, seq, snapshot])
     })
   }

@@ -8,10 +8,10 @@
 export const MIGRATION_LOCK = 0x0fab0001
 
 /**
- * A board's update log; the second key is `hashtext(board id)`. Appends and compactions of a
- * board hold it from before taking a sequence number until their commit, so a board's numbers
- * grow in commit order even with several instances: once a reader has seen row `n`, every row
- * committed later has a larger number, and reading from `n` never misses one. (Two boards whose
- * hashes collide only wait for each other.)
+ * A board's update log, held by compactions (the second key is `hashtext(board id)`): two
+ * instances never compact one board at once. Appends need no advisory lock: each takes its
+ * numbers from the board's row in `board_log_heads` and holds that row's lock until it commits,
+ * so a board's rows are numbered 1, 2, 3… in commit order. (Two boards whose hashes collide
+ * only wait for each other.)
  */
 export const BOARD_LOG_LOCK = 0x0fab0002
