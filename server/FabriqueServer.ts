@@ -35,6 +35,7 @@ import { LabPresence } from './lab/LabPresence'
 import { createAssetReclaimer } from './maintenance/createAssetReclaimer'
 import { createBoardSeeder } from './rooms/BoardSeeder'
 import { RoomManager } from './rooms/RoomManager'
+import type { Cluster } from './cluster/Cluster'
 import { SyncEndpoint } from './sync/SyncEndpoint'
 
 /** `POST /api/boards/<id>/tickets`: not counted as an API write (see handleRequest). */
@@ -49,6 +50,11 @@ export interface FabriqueServerOptions {
   seedsDir?: string
   /** Limits of the live lab pages (`GET /api/labs/:labId/events`); defaults in `server/lab/LabEventHub.ts`. */
   labEvents?: Partial<LabEventLimits>
+  /**
+   * The other instances sharing `storage` (PostgreSQL), e.g. a {@link RedisCluster}; closed by
+   * {@link FabriqueServer.stop}. One instance alone when not given.
+   */
+  cluster?: Cluster
 }
 
 /**
@@ -85,6 +91,7 @@ export class FabriqueServer {
       sendBudgetBytes: config.sendBudgetBytes,
       maxBoardBytes: config.maxBoardBytes,
       maxYjsClients: config.maxYjsClientsPerBoard,
+      ...(options.cluster && { cluster: { bus: options.cluster, gapMs: config.clusterGapMs, pollMs: config.clusterPollMs } }),
       // The server owns the schema (migrated on load, before anyone is served), then the rules,
       // then the images no board needs any more are let go when a board leaves memory.
       hooks: [
@@ -233,6 +240,7 @@ export class FabriqueServer {
       this.sync.close()
       this.http.closeAllConnections()
       await closed
+      await this.options.cluster?.close()
       await this.storage.close()
     })()
     return this.stopping

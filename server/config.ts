@@ -58,6 +58,16 @@ export interface Config {
   checkpointIdleMs: number
   /** Deleted records stay in a board's bin (to be put back) this many days. */
   binRetentionDays: number
+  /** PostgreSQL instead of SQLite (`postgres://…`): what several instances share. */
+  databaseUrl: string | null
+  /** Connections each instance keeps open to PostgreSQL. */
+  databasePoolSize: number
+  /** Redis (`redis://…`): how instances on one PostgreSQL tell each other about edits and presence. */
+  redisUrl: string | null
+  /** A board waits this long for a missing update from another instance before reading it from PostgreSQL. */
+  clusterGapMs: number
+  /** Each open board reads PostgreSQL this often anyway, in case an update from another instance was lost. */
+  clusterPollMs: number
 }
 
 /** A bad configuration value: the message says which variable and why. */
@@ -112,6 +122,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const trustProxy = env.TRUST_PROXY?.trim() || '0'
   if (trustProxy !== '0' && trustProxy !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got "${env.TRUST_PROXY}"`)
+  const databaseUrl = optionalString(env, 'DATABASE_URL')
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL')
+  const redisUrl = optionalString(env, 'REDIS_URL')
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  if (redisUrl !== null && databaseUrl === null) {
+    throw new ConfigError('REDIS_URL needs DATABASE_URL: instances share their boards through PostgreSQL (SQLite is for one instance)')
+  }
   const host = env.HOST?.trim() || 'localhost'
   if (/\s/.test(host)) throw new ConfigError(`HOST must be a host name or address, got "${env.HOST}"`)
   return {
@@ -144,5 +161,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     syncTicketTtlMs: integer(env, 'SYNC_TICKET_TTL_MS', 60_000, 1, 3_600_000),
     checkpointIdleMs: integer(env, 'CHECKPOINT_IDLE_MS', 10 * 60_000, 1, 86_400_000),
     binRetentionDays: integer(env, 'BIN_RETENTION_DAYS', 30, 1, 3650),
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    redisUrl,
+    clusterGapMs: integer(env, 'CLUSTER_GAP_MS', 500, 10, 60_000),
+    clusterPollMs: integer(env, 'CLUSTER_POLL_MS', 10_000, 100, 3_600_000),
   }
 }

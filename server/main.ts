@@ -1,6 +1,19 @@
 import { ConfigError, loadConfig } from './config'
 import { FabriqueServer } from './FabriqueServer'
 import { createLogger } from './logger'
+import type { Cluster } from './cluster/Cluster'
+import type { Storage } from './persistence/Storage'
+
+/** A URL as it may be logged: without its password. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(unreadable URL)'
+  }
+}
 
 let config
 try {
@@ -13,10 +26,30 @@ try {
   throw err
 }
 const logger = createLogger(config.logLevel, undefined, { repeatsPerMinute: config.logRepeatsPerMinute })
-const server = new FabriqueServer({ config, logger })
+// PostgreSQL and Redis are loaded only when configured: one instance on SQLite needs neither.
+let storage: Storage | undefined
+if (config.databaseUrl) {
+  try {
+    const { PostgresStorage } = await import('./persistence/PostgresStorage')
+    storage = await PostgresStorage.open(config.databaseUrl, { maxConnections: config.databasePoolSize, logger })
+  } catch (err) {
+    process.stderr.write(`Fabrique: cannot use PostgreSQL at ${withoutPassword(config.databaseUrl)}: ${(err as Error).message}\n`)
+    process.exit(2)
+  }
+}
+let cluster: Cluster | undefined
+if (config.redisUrl) {
+  const { RedisCluster } = await import('./cluster/RedisCluster')
+  cluster = new RedisCluster({ url: config.redisUrl, logger })
+}
+const server = new FabriqueServer({ config, logger, ...(storage && { storage }), ...(cluster && { cluster }) })
 const port = await server.listen()
 const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
-logger.info('Fabrique is listening', { url: `http://${shown}:${port}`, dataDir: config.dataDir })
+logger.info('Fabrique is listening', {
+  url: `http://${shown}:${port}`,
+  storage: config.databaseUrl ? `PostgreSQL ${withoutPassword(config.databaseUrl)}` : `SQLite in ${config.dataDir}`,
+  ...(cluster && { instance: cluster.instanceId, redis: withoutPassword(config.redisUrl!) }),
+})
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -7,6 +7,7 @@ import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../..
 import { permissionDeniedMessage, readCommandBody, syncMessage } from '../../shared/wireMessages'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
+import type { RoomFanout } from '../cluster/BoardLink'
 import { Connection, type ConnectionIdentity } from './Connection'
 import { FlushScheduler } from './FlushScheduler'
 import type { RefusalCounter } from './RefusalCounter'
@@ -47,6 +48,11 @@ export interface RoomOptions {
   maxYjsClients?: number
   /** Called when the last connection left (the manager starts the idle timer). */
   onEmpty?(room: Room): void
+  /**
+   * With several instances on one storage: how the room tells the others what it stores and
+   * its clients' presence, and how much of the stored log its document is known to hold.
+   */
+  fanout?: RoomFanout
 }
 
 
@@ -67,6 +73,9 @@ export const COMPACT_AFTER_LOG_BYTES = 8 * 1024 * 1024
 
 /** Transaction origin of what the room writes itself. */
 export const SERVER_ORIGIN = Symbol('fabrique-server')
+
+/** Transaction origin of updates another instance stored (already judged there). */
+export const REMOTE_ORIGIN = Symbol('fabrique-remote')
 
 type Incoming =
   | {
@@ -182,6 +191,36 @@ export class Room {
     return this.connections.size
   }
 
+  /** Sequence number of the last row this room stored or loaded. */
+  get storedSeq(): number {
+    return this.lastSeq
+  }
+
+  /**
+   * Applies an update another instance stored (it was judged there, by the same rules) and
+   * relays to this instance's clients what it added: nothing when it was known already.
+   */
+  applyRemote(update: Uint8Array): void {
+    if (this.failed) return
+    const captured: Uint8Array[] = []
+    const capture = (u: Uint8Array) => void captured.push(u)
+    this.doc.on('update', capture)
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+    } finally {
+      this.doc.off('update', capture)
+    }
+    if (captured.length === 0) return
+    this.version++
+    const net = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured)
+    this.broadcast(syncMessage(SyncMessageType.update, net), null)
+  }
+
+  /** Presence from another instance's clients: relayed here, and kept for newcomers. */
+  receiveRemoteAwareness(message: Uint8Array): void {
+    if (this.awareness.receiveRemote(message)) this.broadcast(message, null)
+  }
+
   /** The lab of this board, or null when it was not known at load. */
   get labId(): string | null {
     return this.options.labId ?? null
@@ -221,7 +260,10 @@ export class Room {
     this.sendBudget.delete(connection)
     connection.closed = true
     const gone = this.awareness.remove(connection)
-    if (gone) this.broadcast(gone, null)
+    if (gone) {
+      this.broadcast(gone, null)
+      this.options.fanout?.awareness(gone)
+    }
     this.waitingStep1 = this.waitingStep1.filter((w) => w.connection !== connection)
     for (const hook of this.hooks) {
       try {
@@ -321,6 +363,7 @@ export class Room {
   private handleAwareness(connection: Connection, update: Uint8Array): void {
     const { toSender, toOthers, dropped } = this.awareness.receive(connection, update)
     if (dropped > 0) this.logger.debug('awareness entries dropped', { dropped, role: connection.role })
+    if (toOthers) this.options.fanout?.awareness(toOthers)
     if (toOthers === toSender) {
       this.broadcast(toSender, null)
       return
@@ -488,6 +531,7 @@ export class Room {
         this.fail(err)
         return
       }
+      this.options.fanout?.stored(this.lastSeq, update)
       const only = !echo && origins.size === 1 ? [...origins][0]! : null
       this.broadcast(syncMessage(SyncMessageType.update, update), only)
     }
@@ -648,7 +692,9 @@ export class Room {
   async compact(): Promise<void> {
     if (this.storedRows < 2 || this.failed) return
     const snapshot = Y.encodeStateAsUpdate(this.doc)
-    const throughSeq = this.lastSeq
+    // With other instances writing too, only the rows the document is known to hold: one
+    // stored elsewhere and not received yet stays in the log.
+    const throughSeq = this.options.fanout ? this.options.fanout.heldThrough : this.lastSeq
     try {
       await this.options.storage.compactUpdates(this.boardId, snapshot, throughSeq)
       this.storedRows = 1

@@ -1,4 +1,4 @@
-import { encodeAwarenessMessage, readAwarenessEntries, wrapAwarenessUpdate, type AwarenessEntry } from './awarenessMessages'
+import { encodeAwarenessMessage, readAwarenessEntries, unwrapAwarenessMessage, wrapAwarenessUpdate, type AwarenessEntry } from './awarenessMessages'
 import type { Connection } from './Connection'
 
 /** Bounds on a board's presence (awareness), whatever clients send. */
@@ -69,6 +69,12 @@ function stateProblem(state: string, maxBytes: number): string | null {
  */
 export class RoomAwareness {
   private readonly states = new Map<number, OwnedState>()
+  /**
+   * States of other instances' clients (several instances on one board), with when they were
+   * last renewed: kept for newcomers here, forgotten when their owner says so or goes silent
+   * for {@link AwarenessLimits.takeoverMs} (an instance that died says nothing).
+   */
+  private readonly remote = new Map<number, AwarenessEntry & { at: number }>()
   private bytes = 0
   private snapshot: Uint8Array | null = null
 
@@ -80,9 +86,44 @@ export class RoomAwareness {
 
   /** Every current state, as one message (for newcomers and queries), or null when there is none. */
   current(): Uint8Array | null {
-    if (this.states.size === 0) return null
-    this.snapshot ??= encodeAwarenessMessage(this.states.values())
+    this.forgetSilentRemotes()
+    if (this.states.size === 0 && this.remote.size === 0) return null
+    this.snapshot ??= encodeAwarenessMessage(this.remote.size === 0 ? this.states.values() : [...[...this.remote.values()].filter((e) => !this.states.has(e.clientId)), ...this.states.values()])
     return this.snapshot
+  }
+
+  /**
+   * An awareness message relayed by another instance (its clients' presence, checked there).
+   * Returns whether it holds anything valid to relay here; a message that does not decode is
+   * ignored.
+   */
+  receiveRemote(message: Uint8Array): boolean {
+    let entries: AwarenessEntry[]
+    try {
+      entries = readAwarenessEntries(unwrapAwarenessMessage(message))
+    } catch {
+      return false
+    }
+    const now = Date.now()
+    for (const entry of entries) {
+      // A client here with the same id (it moved to this instance) is the one to believe.
+      if (this.states.has(entry.clientId)) continue
+      const known = this.remote.get(entry.clientId)
+      if (known && entry.clock < known.clock) continue
+      if (entry.state === 'null') this.remote.delete(entry.clientId)
+      else if (stateProblem(entry.state, this.limits.maxStateBytes) === null) this.remote.set(entry.clientId, { ...entry, at: now })
+    }
+    this.snapshot = null
+    return entries.length > 0
+  }
+
+  private forgetSilentRemotes(): void {
+    const before = Date.now() - this.limits.takeoverMs
+    for (const [clientId, entry] of this.remote) {
+      if (entry.at >= before) continue
+      this.remote.delete(clientId)
+      this.snapshot = null
+    }
   }
 
   /** Applies an awareness update from `connection`. Throws on a message that does not decode. */

@@ -1,6 +1,8 @@
 import type { Role } from '../../shared/roles'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
+import { BoardLink } from '../cluster/BoardLink'
+import type { Cluster } from '../cluster/Cluster'
 import { FlushScheduler } from './FlushScheduler'
 import { RefusalCounter } from './RefusalCounter'
 import { SendBudget } from './SendBudget'
@@ -26,6 +28,11 @@ export interface RoomManagerOptions {
   maxBoardBytes?: number
   /** Most Yjs client ids a board may hold; unbounded when not given. */
   maxYjsClients?: number
+  /**
+   * Other instances on the same storage, and how each board's link catches up with them
+   * (see {@link BoardLink}); one instance alone when not given.
+   */
+  cluster?: { bus: Cluster; gapMs: number; pollMs: number }
 }
 
 interface RoomEntry {
@@ -36,6 +43,8 @@ interface RoomEntry {
   unloading: Promise<void> | null
   /** The room once loaded (what {@link RoomManager.closeConnectionsOf} reaches synchronously). */
   room: Room | null
+  /** Its link to the other instances (with a cluster). */
+  link: BoardLink | null
 }
 
 /**
@@ -53,9 +62,15 @@ export class RoomManager {
   /** How many times each lab's role secret was rotated here (`<labId> <role>`), see {@link secretEpoch}. */
   private readonly secretEpochs = new Map<string, number>()
 
+  private readonly stopResync: (() => void) | null
+
   constructor(private readonly options: RoomManagerOptions) {
     this.sendBudget = new SendBudget(options.sendBudgetBytes ?? Number.POSITIVE_INFINITY)
     this.flushScheduler = new FlushScheduler(options.flushWindowMs ?? 0)
+    // Back from a cut with the other instances: what they published meanwhile is in storage.
+    this.stopResync = options.cluster?.bus.onResync(() => {
+      for (const entry of this.rooms.values()) void entry.link?.catchUp()
+    }) ?? null
   }
 
   /** The loaded room of a board, loading it if needed. */
@@ -66,12 +81,19 @@ export class RoomManager {
       entry = this.rooms.get(boardId)
     }
     if (!entry) {
-      entry = { ready: this.load(boardId), idleTimer: null, unloading: null, room: null }
+      // Listening to the others before reading storage: nothing they store meanwhile is missed.
+      const cluster = this.options.cluster
+      const link = cluster ? new BoardLink(boardId, { cluster: cluster.bus, storage: this.options.storage, logger: this.options.logger, gapMs: cluster.gapMs, pollMs: cluster.pollMs }) : null
+      entry = { ready: this.load(boardId, link), idleTimer: null, unloading: null, room: null, link }
       this.rooms.set(boardId, entry)
       const created = entry
       created.ready.then(
-        (room) => (created.room = room),
+        (room) => {
+          created.room = room
+          link?.attach(room, room.storedSeq)
+        },
         () => {
+          link?.close()
           if (this.rooms.get(boardId) === created) this.rooms.delete(boardId)
         },
       )
@@ -89,7 +111,7 @@ export class RoomManager {
     return room
   }
 
-  private async load(boardId: string): Promise<Room> {
+  private async load(boardId: string, link: BoardLink | null): Promise<Room> {
     this.loadCount++
     const board = await this.options.storage.getBoard(boardId)
     return Room.load(boardId, {
@@ -106,6 +128,7 @@ export class RoomManager {
       maxBoardBytes: this.options.maxBoardBytes,
       maxYjsClients: this.options.maxYjsClients,
       onEmpty: (room) => this.scheduleUnload(room),
+      ...(link && { fanout: link }),
     })
   }
 
@@ -158,6 +181,7 @@ export class RoomManager {
       } catch (err) {
         this.options.logger.error('evicting a room failed', { boardId, err })
       }
+      entry.link?.close()
       this.rooms.delete(boardId)
     })()
     return entry.unloading
@@ -205,6 +229,7 @@ export class RoomManager {
       } catch (err) {
         this.options.logger.error('unloading a room failed', { boardId, err })
       }
+      entry.link?.close()
       this.rooms.delete(boardId)
     })()
     return entry.unloading
@@ -225,8 +250,10 @@ export class RoomManager {
           this.options.logger.error('closing a room failed', { boardId, err })
         }
         if (entry.idleTimer) clearTimeout(entry.idleTimer)
+        entry.link?.close()
         this.rooms.delete(boardId)
       }),
     )
+    this.stopResync?.()
   }
 }

@@ -51,3 +51,12 @@ export function wrapAwarenessUpdate(update: Uint8Array): Uint8Array {
   encoding.writeVarUint8Array(message, update)
   return encoding.toUint8Array(message)
 }
+
+/** The awareness update inside an `awareness` message; throws when it is not one. */
+export function unwrapAwarenessMessage(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message)
+  if (decoding.readVarUint(decoder) !== MessageType.awareness) throw new Error('not an awareness message')
+  const update = decoding.readVarUint8Array(decoder)
+  if (decoding.hasContent(decoder)) throw new Error('awareness message has trailing bytes')
+  return update
+}
