@@ -62,11 +62,9 @@ export async function runBoardCommand(storage: Storage, room: Room, connection: 
         const removed: RemovedPeople = { ...readRemovedPeople(doc), [command.identityId]: { name, by: connection.identity.id, at: now() } }
         getSessionMap(doc).set(BoardSessionKey.removed, removed)
       })
-      for (const c of room.listConnections()) {
-        if (c.identity.id !== command.identityId) continue
-        c.sendEvent({ type: 'removed' })
-        c.close(CloseCode.removed, REMOVED_REASON)
-      }
+      // Their connections on every instance holding the board: told, then closed.
+      room.broadcastEvent({ type: 'removed' }, { identityId: command.identityId })
+      room.closeAudience({ identityId: command.identityId }, CloseCode.removed, REMOVED_REASON)
       room.logger.info('person removed from the board', { identity: command.identityId, by: connection.identity.id })
       return
     }

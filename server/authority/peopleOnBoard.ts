@@ -23,5 +23,6 @@ export function peopleOnBoard(room: Room): PersonOnBoard[] {
 export function announcePeople(room: Room): void {
   const listening = (c: Connection) => c.role === 'facilitator' && c.speaksCommands
   if (!room.listConnections().some(listening)) return
-  room.broadcastEvent({ type: 'people', people: peopleOnBoard(room) }, listening)
+  // This instance's people only (with several instances, each facilitator sees those on theirs).
+  room.broadcastEvent({ type: 'people', people: peopleOnBoard(room) }, { roles: ['facilitator'], localOnly: true })
 }

@@ -2,7 +2,8 @@ import * as Y from 'yjs'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { Cluster } from './Cluster'
-import type { ClusterMessage } from './clusterMessages'
+import type { ServerEvent } from '../../shared/commands'
+import type { Audience, ClusterMessage } from './clusterMessages'
 import { SeqWatermark } from './SeqWatermark'
 
 /** What a board's link needs of its room. */
@@ -11,6 +12,10 @@ export interface LinkedRoom {
   applyRemote(update: Uint8Array): void
   /** Presence from another instance's clients: relayed to this instance's, kept for newcomers. */
   receiveRemoteAwareness(message: Uint8Array): void
+  /** An event for this board's connections in `audience`, sent on another instance. */
+  receiveRemoteEvent(event: ServerEvent, audience: Audience): void
+  /** Closes this instance's connections in `audience` (decided on another instance). */
+  closeRemote(audience: Audience, code: number, reason: string): void
 }
 
 /** What a room tells the other instances through its link (see `RoomOptions.fanout`). */
@@ -19,6 +24,10 @@ export interface RoomFanout {
   stored(seq: number, update: Uint8Array): void
   /** An awareness message from this instance's clients, as relayed to them. */
   awareness(message: Uint8Array): void
+  /** An event sent to this board's connections in `audience`: the others send it to theirs. */
+  event(event: ServerEvent, audience: Audience): void
+  /** This board's connections in `audience` are closed: the others close theirs. */
+  closeConnections(audience: Audience, code: number, reason: string): void
   /** The document holds every stored row up to this one: compaction may replace those, no more. */
   readonly heldThrough: number
 }
@@ -90,6 +99,14 @@ export class BoardLink implements RoomFanout {
     this.options.cluster.publish(this.boardId, { kind: 'awareness', from: this.options.cluster.instanceId, update: message })
   }
 
+  event(event: ServerEvent, audience: Audience): void {
+    this.options.cluster.publish(this.boardId, { kind: 'event', from: this.options.cluster.instanceId, audience, event })
+  }
+
+  closeConnections(audience: Audience, code: number, reason: string): void {
+    this.options.cluster.publish(this.boardId, { kind: 'close', from: this.options.cluster.instanceId, audience, code, reason })
+  }
+
   private receive(message: ClusterMessage): void {
     if (this.closed || message.from === this.options.cluster.instanceId) return
     const room = this.room
@@ -100,6 +117,14 @@ export class BoardLink implements RoomFanout {
     try {
       if (message.kind === 'awareness') {
         room.receiveRemoteAwareness(message.update)
+        return
+      }
+      if (message.kind === 'event') {
+        room.receiveRemoteEvent(message.event, message.audience)
+        return
+      }
+      if (message.kind === 'close') {
+        room.closeRemote(message.audience, message.code, message.reason)
         return
       }
       // Already in the document (read from storage, or a message received twice).

@@ -2,12 +2,27 @@ import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { Rule } from '../../shared/authority/rules'
 import { getMetaMap, getRecordsMap, getSessionMap } from '../../shared/boardDoc'
-import { CommandErrorCode, parseCommand, type ClientCommand } from '../../shared/commands'
+import { CommandErrorCode, parseCommand, type ClientCommand, type ServerEvent } from '../../shared/commands'
 import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol'
 import { permissionDeniedMessage, readCommandBody, syncMessage } from '../../shared/wireMessages'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { RoomFanout } from '../cluster/BoardLink'
+import type { Audience } from '../cluster/clusterMessages'
+
+/**
+ * Whose connections an event is for: `audience` (everyone, one identity, some roles) on every
+ * instance holding the board, but `except` (the sender's own connection, say); `localOnly` for
+ * what only makes sense on this instance.
+ */
+export interface EventAudience extends Audience {
+  except?: Connection | null
+  localOnly?: boolean
+}
+
+function inAudience(connection: Connection, audience: Audience): boolean {
+  return (audience.identityId === undefined || connection.identity.id === audience.identityId) && (audience.roles === undefined || audience.roles.includes(connection.role))
+}
 import { Connection, type ConnectionIdentity } from './Connection'
 import { FlushScheduler } from './FlushScheduler'
 import type { RefusalCounter } from './RefusalCounter'
@@ -713,9 +728,28 @@ export class Room {
     }
   }
 
-  /** Sends one of Fabrique's events to every connection that speaks them and passes `filter`. */
-  broadcastEvent(event: Parameters<Connection['sendEvent']>[0], filter: (c: Connection) => boolean = () => true): void {
-    for (const connection of this.connections) if (filter(connection)) connection.sendEvent(event)
+  /**
+   * Sends one of Fabrique's events to every connection in `audience` that speaks them, on this
+   * instance and (unless `localOnly`) on every other one holding the board.
+   */
+  broadcastEvent(event: ServerEvent, audience: EventAudience = {}): void {
+    for (const connection of this.connections) if (connection !== audience.except && inAudience(connection, audience)) connection.sendEvent(event)
+    if (!audience.localOnly) this.options.fanout?.event(event, { ...(audience.identityId !== undefined && { identityId: audience.identityId }), ...(audience.roles && { roles: audience.roles }) })
+  }
+
+  receiveRemoteEvent(event: ServerEvent, audience: Audience): void {
+    for (const connection of this.connections) if (inAudience(connection, audience)) connection.sendEvent(event)
+  }
+
+  /** Closes the connections in `audience` with `code`, here and on every other instance; returns how many were closed here. */
+  closeAudience(audience: Audience, code: number, reason: string): number {
+    const closed = this.closeRemote(audience, code, reason)
+    this.options.fanout?.closeConnections(audience, code, reason)
+    return closed
+  }
+
+  closeRemote(audience: Audience, code: number, reason: string): number {
+    return this.closeWhere((c) => inAudience(c, audience), code, reason)
   }
 
   /** Resolves once every received update is stored. */

@@ -66,6 +66,20 @@ export class DotVotes {
     if (open && open.voters !== this.ballots.size) await this.updateVoters()
   }
 
+  /**
+   * Reads the open vote's ballots again from storage: with several instances on one board,
+   * voters on the others cast too (storage is what they share). Before each cast, count and
+   * reveal.
+   */
+  private async refresh(voteId: string): Promise<void> {
+    const fresh = new Map<string, Ballot>()
+    for (const { key, value } of await this.storage.listBoardSecrets(this.room.boardId, ballotPrefix(voteId))) {
+      if (isBallot(value) && dotsUsed(value) > 0) fresh.set(key.slice(ballotPrefix(voteId).length), value)
+    }
+    this.ballots.clear()
+    for (const [voter, ballot] of fresh) this.ballots.set(voter, ballot)
+  }
+
   /** Sends a connection that said hello its own dots in the open vote, if it placed any. */
   sendOwnBallot(connection: Connection): void {
     const vote = this.openVote()
@@ -124,6 +138,7 @@ export class DotVotes {
     const vote = this.openVote(command.voteId)
     if (!vote) throw invalid('this vote is not open')
     const voter = connection.identity.id
+    await this.refresh(vote.id)
     const ballot = this.ballots.get(voter) ?? {}
     const next: Ballot = { ...ballot }
     if (command.type === 'vote.cast') {
@@ -139,11 +154,10 @@ export class DotVotes {
     const empty = dotsUsed(next) === 0
     // Durable before anyone is answered; a failure answers `failed` with nothing changed.
     await this.storage.putBoardSecrets(this.room.boardId, [{ key: ballotKey(vote.id, voter), value: empty ? null : next }])
-    const votersBefore = this.ballots.size
     if (empty) this.ballots.delete(voter)
     else this.ballots.set(voter, next)
     sendToIdentity(this.room, voter, { type: 'ballot', voteId: vote.id, dots: next })
-    if (this.ballots.size !== votersBefore) await this.updateVoters()
+    if (this.ballots.size !== vote.voters) await this.updateVoters()
   }
 
   /**
@@ -169,6 +183,7 @@ export class DotVotes {
     requireFacilitator(connection, 'reveal a vote')
     const vote = this.openVote(voteId)
     if (!vote) throw invalid('this vote is not open')
+    await this.refresh(vote.id)
     const counts = new Map<string, number>()
     const byNote = new Map<string, { id: string; dots: number }[]>()
     for (const [identityId, ballot] of this.ballots) {

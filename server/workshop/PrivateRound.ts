@@ -69,8 +69,10 @@ const isRecordChange = (change: DocChange) => change.root === BoardDocKey.record
  * open deletes them (a crash came between).
  */
 export class PrivateRound {
-  /** The open round's id; null when none is open. */
-  private roundId: string | null = null
+  /** The round {@link held} belongs to. */
+  private heldRound: string | null = null
+  /** Writes of private records under way here (a reveal waits for them). */
+  private readonly writes = new Set<Promise<void>>()
   /**
    * The open round's records by author, then id: what storage holds, or is being written
    * (updated at once, so the next update of the same batch is judged against it).
@@ -84,11 +86,42 @@ export class PrivateRound {
     private readonly storage: Storage,
   ) {}
 
+  /**
+   * The open round's id, as the board's session says (with several instances, the round may
+   * have been opened or revealed on another one); null when none is open. What is held is
+   * forgotten when the round changes.
+   */
+  private get roundId(): string | null {
+    const round = asRound(getSessionMap(this.room.doc).get(BoardSessionKey.privateRound))
+    const open = round?.status === 'open' ? round.id : null
+    if (open !== this.heldRound) {
+      this.heldRound = open
+      this.held.clear()
+    }
+    return open
+  }
+
+  /**
+   * Replaces what is held by what storage holds for the open round, once this instance's own
+   * writes are done: other instances keep their participants' records there too.
+   */
+  private async reloadHeld(roundId: string): Promise<void> {
+    await Promise.allSettled([...this.writes])
+    const entries = await this.storage.listBoardSecrets(this.room.boardId, roundPrefix(roundId))
+    if (this.roundId !== roundId) return
+    this.held.clear()
+    for (const { key, value } of entries) {
+      const authorId = key.slice(roundPrefix(roundId).length).split('/')[0]
+      if (authorId && isKept(value)) this.heldBy(authorId).set(value.record.id, value)
+    }
+  }
+
   /** Reads the open round's records; deletes those of rounds revealed or replaced. */
   async load(): Promise<void> {
     const round = asRound(getSessionMap(this.room.doc).get(BoardSessionKey.privateRound))
     const open = round?.status === 'open' ? round : null
-    this.roundId = open?.id ?? null
+    this.heldRound = open?.id ?? null
+    this.held.clear()
     const stale: string[] = []
     for (const { key, value } of await this.storage.listBoardSecrets(this.room.boardId, PRIVATE_PREFIX)) {
       const authorId = open && key.startsWith(roundPrefix(open.id)) ? key.slice(roundPrefix(open.id).length).split('/')[0] : undefined
@@ -134,10 +167,16 @@ export class PrivateRound {
    */
   onChange(connection: Connection, changes: readonly DocChange[]): Correction[] {
     for (const change of changes) if (isRecordChange(change) && change.before !== undefined && change.after === undefined) this.rememberDeleted(change.path[0]!)
-    if (connection.role !== 'participant' || this.roundId === null) return []
+    if (connection.role !== 'participant') return []
     // As before this update: a client cannot close the round (or change the mode) for its own notes.
     const round = asRound(sessionValueBefore(this.room.doc, changes, BoardSessionKey.privateRound))
-    if (round?.status !== 'open' || round.id !== this.roundId) return []
+    if (round?.status !== 'open') return []
+    const roundId = round.id
+    if (roundId !== this.heldRound) {
+      // Opened on another instance since this one last looked.
+      this.heldRound = roundId
+      this.held.clear()
+    }
     const author = connection.identity
     const mine = this.held.get(author.id)
     const created = new Map<string, DocChange>()
@@ -175,12 +214,12 @@ export class PrivateRound {
       if (record && referencesOf(record).some((ref) => created.has(ref.id))) corrections.push({ change, value: change.before, rule: Rule.missingReference, refused: true })
     }
     if (verdicts.accepted.size > 0) {
-      const write = this.keep(author, verdicts)
+      const write = this.keep(roundId, author, verdicts)
       // Nobody receives the correction before what it took out is durable.
       this.room.holdRelayUntil(write)
       write.then(
         () => {
-          this.tellAuthor(author.id, verdicts, null)
+          this.tellAuthor(roundId, author.id, verdicts, null)
           void this.updateCounts()
         },
         // The room fails with it (its clients reconnect and send their records again).
@@ -212,8 +251,7 @@ export class PrivateRound {
   }
 
   /** Applies accepted changes to what is held (at once), and writes them to storage (resolves once durable). */
-  private keep(author: ConnectionIdentity, verdicts: PrivateVerdicts): Promise<void> {
-    const roundId = this.roundId!
+  private keep(roundId: string, author: ConnectionIdentity, verdicts: PrivateVerdicts): Promise<void> {
     const mine = this.heldBy(author.id)
     const named = { name: author.name, color: author.color }
     const entries = [
@@ -223,14 +261,16 @@ export class PrivateRound {
     for (const [id, record] of verdicts.accepted) mine.set(id, { record, author: named })
     for (const id of verdicts.removed) mine.delete(id)
     if (mine.size === 0) this.held.delete(author.id)
-    return this.storage.putBoardSecrets(this.room.boardId, entries)
+    const write = this.storage.putBoardSecrets(this.room.boardId, entries)
+    const tracked = write.catch(() => {}).finally(() => this.writes.delete(tracked))
+    this.writes.add(tracked)
+    return write
   }
 
   /** Sends the author's connections (but `except`, and viewers) what changed in their private records. */
-  private tellAuthor(authorId: string, verdicts: PrivateVerdicts, except: Connection | null): void {
-    if (!this.roundId) return
-    const event: ServerEvent = { type: 'private.records', roundId: this.roundId, records: [...verdicts.accepted.values()], removed: [...verdicts.removed], full: false }
-    this.room.broadcastEvent(event, (c) => c.identity.id === authorId && c !== except && c.role !== 'viewer')
+  private tellAuthor(roundId: string, authorId: string, verdicts: PrivateVerdicts, except: Connection | null): void {
+    const event: ServerEvent = { type: 'private.records', roundId, records: [...verdicts.accepted.values()], removed: [...verdicts.removed], full: false }
+    this.room.broadcastEvent(event, { identityId: authorId, roles: ['participant', 'facilitator'], except })
   }
 
   private counts(): { writers: number; shapes: number } {
@@ -245,8 +285,13 @@ export class PrivateRound {
     return { writers, shapes }
   }
 
-  /** Writes how many wrote how many shapes into the open round; computed when applied, so queued writes settle on the last counts. */
-  private updateCounts(): Promise<void> {
+  /**
+   * Writes how many wrote how many shapes into the open round, counted from storage (every
+   * instance's participants); computed when applied, so queued writes settle on the last counts.
+   */
+  private async updateCounts(): Promise<void> {
+    const roundId = this.roundId
+    if (roundId) await this.reloadHeld(roundId).catch((err) => this.room.logger.warn('reading the private round from storage failed: counted from memory', { err }))
     this.countsWrite ??= this.room
       .transact((doc) => {
         this.countsWrite = null
@@ -275,7 +320,7 @@ export class PrivateRound {
     await this.room.transact((doc) => {
       getSessionMap(doc).set(BoardSessionKey.privateRound, round)
       // From the moment it is in the document: the next update is judged under this round.
-      this.roundId = round.id
+      this.heldRound = round.id
       this.held.clear()
     })
     this.room.logger.info('private round opened', { roundId: round.id, by: connection.identity.id })
@@ -285,6 +330,7 @@ export class PrivateRound {
     if (connection.role === 'viewer') throw new CommandError(CommandErrorCode.forbidden, 'viewers cannot write')
     if (connection.role === 'facilitator') throw new CommandError(CommandErrorCode.forbidden, 'facilitators write on the board itself during a private round')
     if (!this.openRound(command.roundId)) throw invalid('this private round is not open')
+    const roundId = command.roundId
     const author = connection.identity
     const records = getRecordsMap(this.room.doc)
     const verdicts = judgePrivateRecords({
@@ -304,13 +350,13 @@ export class PrivateRound {
     // Removing what is not held (already removed, a retry) changes nothing.
     if (verdicts.accepted.size === 0 && verdicts.removed.size === 0) return
     try {
-      await this.keep(author, verdicts)
+      await this.keep(roundId, author, verdicts)
     } catch (err) {
       // What is held follows storage again; the author is told it failed (nothing was kept).
       await this.reloadAuthor(author.id)
       throw err
     }
-    this.tellAuthor(author.id, verdicts, connection)
+    this.tellAuthor(roundId, author.id, verdicts, connection)
     await this.updateCounts()
   }
 
@@ -326,6 +372,8 @@ export class PrivateRound {
   private async reveal(connection: Connection, roundId: string): Promise<void> {
     requireFacilitator(connection, 'reveal a private round')
     if (!this.openRound(roundId)) throw invalid('this private round is not open')
+    // Every participant's records, whichever instance they write through.
+    await this.reloadHeld(roundId)
     const names = await peopleNamed(this.room, this.storage, this.held.keys())
     let revealed: Reveal | null = null
     await this.room.transact((doc) => {
@@ -344,7 +392,7 @@ export class PrivateRound {
       for (const record of revealed.records) records.set(record.id, record)
       const next: PrivateRoundState = { ...round, ...this.counts(), status: 'revealed', revealedAt: isoNow(), authors }
       getSessionMap(doc).set(BoardSessionKey.privateRound, next)
-      this.roundId = null
+      this.heldRound = null
       this.held.clear()
     })
     const summary = revealed as Reveal | null

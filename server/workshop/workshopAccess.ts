@@ -22,12 +22,12 @@ export function requireWriter(connection: Connection, what: string): void {
 
 /** Sends `event` to every connection of one person (their tabs and devices), and to no one else. */
 export function sendToIdentity(room: Room, identityId: string, event: ServerEvent, except: Connection | null = null): void {
-  room.broadcastEvent(event, (c) => c.identity.id === identityId && c !== except)
+  room.broadcastEvent(event, { identityId, except })
 }
 
 /** Sends `event` to the people a facilitator steers: participants and viewers (facilitators decide for themselves). */
 export function sendToAudience(room: Room, event: ServerEvent): void {
-  room.broadcastEvent(event, (c) => c.role === 'participant' || c.role === 'viewer')
+  room.broadcastEvent(event, { roles: ['participant', 'viewer'] })
 }
 
 /**
