@@ -78,9 +78,9 @@ export class FabriqueServer {
     this.storage = options.storage ?? new SqliteStorage(path.join(config.dataDir, 'fabrique.db'))
     const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     const history = createHistory({ storage: this.storage, logger, checkpointIdleMs: config.checkpointIdleMs, binRetentionDays: config.binRetentionDays, currentSchema: () => seeder.currentSchema() })
-    this.labEvents = new LabEventHub(options.labEvents ?? {}, logger)
+    this.labEvents = new LabEventHub(options.labEvents ?? {}, logger, options.cluster ?? null)
     this.labPresence = new LabPresence({ hub: this.labEvents })
-    const binned = new BinnedBoards()
+    const binned = new BinnedBoards(options.cluster ?? null)
     this.rooms = new RoomManager({
       storage: this.storage,
       logger,
@@ -112,7 +112,7 @@ export class FabriqueServer {
     })
     this.apiWrites = new RateLimiter(config.apiWritesPerMinutePerAddress, 60_000)
     const key = new ServerKey(this.storage)
-    const tickets = new SyncTickets(this.storage, key, config.syncTicketTtlMs)
+    const tickets = new SyncTickets(this.storage, key, config.syncTicketTtlMs, Date.now, options.cluster ?? null)
     this.sync = new SyncEndpoint({
       storage: this.storage,
       rooms: this.rooms,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ROLES, type Role } from '../../shared/roles'
 import type { Storage } from '../persistence/Storage'
+import type { Cluster } from '../cluster/Cluster'
 import { openSigned, signValue, verifySigned, type ServerKey } from './signing'
 
 const KIND = 'sync-ticket'
@@ -22,9 +23,8 @@ export interface RedeemedTicket {
  * that board only, until it expires, and not once the role's secret is rotated.
  *
  * Single use is enforced in memory: the nonces spent are kept until their ticket expires.
- * It holds for one server process; several instances behind one address would each accept a
- * ticket once (within its short life) — route a board's upgrades to one instance, or share
- * this set, if that matters.
+ * With several instances, a nonce is also claimed in Redis (`SET NX`), so a ticket works once
+ * whichever instance it is presented to (while Redis is down, once per instance).
  */
 export class SyncTickets {
   /** Nonces already spent, with the expiry of their ticket. */
@@ -35,6 +35,7 @@ export class SyncTickets {
     private readonly key: ServerKey,
     readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly shared: Pick<Cluster, 'claimOnce'> | null = null,
   ) {}
 
   /** A new ticket for `boardId`, as `role` (whose secret hashes to `tokenHash`), with an identity already verified or null. */
@@ -58,8 +59,9 @@ export class SyncTickets {
     if (!hashes || !verifySigned(await this.key.get(), KIND, opened, hashes[r as Role])) return null
     // Checked again after the awaits: two upgrades racing with one ticket, one wins.
     if (this.spent.has(n)) return null
-    this.prune(now)
     this.spent.set(n, x)
+    if (this.shared && !(await this.shared.claimOnce(`ticket:${n}`, x - now))) return null
+    this.prune(now)
     return { role: r as Role, identityId: i as string | null }
   }
 

@@ -1,4 +1,5 @@
 import { CloseCode } from '../../shared/protocol'
+import type { Cluster } from '../cluster/Cluster'
 import { ConnectionRefused, type RoomHooks } from '../rooms/RoomHooks'
 
 /**
@@ -12,14 +13,23 @@ import { ConnectionRefused, type RoomHooks } from '../rooms/RoomHooks'
 export class BinnedBoards implements RoomHooks {
   private readonly ids = new Set<string>()
 
-  /** The board went to the bin. */
+  /** With `cluster`, boards deleted or restored on other instances count here too. */
+  constructor(private readonly cluster: Cluster | null = null) {
+    cluster?.subscribeInstances((message) => {
+      if (message.kind === 'evict' && message.code === CloseCode.boardGone) this.ids.add(message.boardId)
+      else if (message.kind === 'unbin') this.ids.delete(message.boardId)
+    })
+  }
+
+  /** The board went to the bin (the other instances hear it from the rooms' `evict`). */
   add(boardId: string): void {
     this.ids.add(boardId)
   }
 
-  /** The board came back from the bin. */
+  /** The board came back from the bin, on every instance. */
   delete(boardId: string): void {
     this.ids.delete(boardId)
+    this.cluster?.publishInstances({ kind: 'unbin', from: this.cluster.instanceId, boardId })
   }
 
   onConnect({ room }: Parameters<NonNullable<RoomHooks['onConnect']>>[0]): void {

@@ -1,4 +1,5 @@
 import type { ClusterMessage } from './clusterMessages'
+import type { InstanceMessage } from './instanceMessages'
 
 /**
  * How instances of Fabrique sharing one storage (PostgreSQL) tell each other what happens on a
@@ -17,10 +18,20 @@ export interface Cluster {
   subscribe(boardId: string, handler: (message: ClusterMessage) => void, onSubscribed?: () => void): () => void
   /** Publishes on a board's channel; never throws (a lost message is caught up from storage). */
   publish(boardId: string, message: ClusterMessage): void
+  /** Listens to the channel every instance hears (see {@link InstanceMessage}) until the returned function is called. */
+  subscribeInstances(handler: (message: InstanceMessage) => void): () => void
+  /** Publishes to every other instance; never throws. */
+  publishInstances(message: InstanceMessage): void
   /**
    * Called after the link to the others came back (messages may have been lost meanwhile):
    * every board catches up from storage. Returns a function that stops listening.
    */
+  /**
+   * Claims `key` for `ttlMs` across every instance: true for the first claim only (a sync
+   * ticket spent once wherever it is presented). When the instances cannot agree (Redis down),
+   * answers true: each instance still refuses a second use itself.
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>
   onResync(listener: () => void): () => void
   close(): Promise<void>
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import type { Logger } from '../logger'
 import type { Cluster } from './Cluster'
 import { decodeClusterMessage, encodeClusterMessage, type ClusterMessage } from './clusterMessages'
+import { parseInstanceMessage, type InstanceMessage } from './instanceMessages'
 
 export interface RedisClusterOptions {
   /** `redis://host:port[/db]`. */
@@ -26,6 +27,8 @@ export class RedisCluster implements Cluster {
   private readonly pub: Redis
   private readonly sub: Redis
   private readonly prefix: string
+  private readonly instancesChannel: string
+  private readonly instanceHandlers = new Set<(message: InstanceMessage) => void>()
   private readonly handlers = new Map<string, Set<(message: ClusterMessage) => void>>()
   private readonly resyncListeners = new Set<() => void>()
   private everReady = false
@@ -34,6 +37,7 @@ export class RedisCluster implements Cluster {
   constructor(private readonly options: RedisClusterOptions) {
     this.instanceId = options.instanceId ?? randomBytes(8).toString('hex')
     this.prefix = `${options.prefix ?? 'fabrique:'}board:`
+    this.instancesChannel = `${options.prefix ?? 'fabrique:'}instances`
     const retryStrategy = (times: number) => Math.min(100 * times, 2000)
     this.pub = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy, lazyConnect: false })
     this.sub = new Redis(options.url, { autoResubscribe: true, maxRetriesPerRequest: null, retryStrategy })
@@ -61,7 +65,20 @@ export class RedisCluster implements Cluster {
       for (const listener of this.resyncListeners) listener()
     })
     this.sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
-      const boardId = channel.toString().slice(this.prefix.length)
+      const name = channel.toString()
+      if (name === this.instancesChannel) {
+        let message: InstanceMessage
+        try {
+          message = parseInstanceMessage(payload.toString())
+        } catch (err) {
+          logger.warn('a message on the instances channel could not be read: dropped', { err: (err as Error).message })
+          return
+        }
+        if (message.from === this.instanceId) return
+        for (const handler of this.instanceHandlers) handler(message)
+        return
+      }
+      const boardId = name.slice(this.prefix.length)
       const handlers = this.handlers.get(boardId)
       if (!handlers) return
       let message: ClusterMessage
@@ -118,6 +135,32 @@ export class RedisCluster implements Cluster {
     this.pub.publish(this.prefix + boardId, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(() => {
       // Lost: the others see the gap, or their next poll reads it from storage.
     })
+  }
+
+  subscribeInstances(handler: (message: InstanceMessage) => void): () => void {
+    if (this.instanceHandlers.size === 0) {
+      this.sub.subscribe(this.instancesChannel).catch((err: Error) => this.options.logger.warn('subscribing to the instances channel failed', { err: err.message }))
+    }
+    this.instanceHandlers.add(handler)
+    return () => {
+      this.instanceHandlers.delete(handler)
+      if (this.instanceHandlers.size === 0 && !this.closing) this.sub.unsubscribe(this.instancesChannel).catch(() => {})
+    }
+  }
+
+  publishInstances(message: InstanceMessage): void {
+    if (this.pub.status !== 'ready') return
+    this.pub.publish(this.instancesChannel, JSON.stringify(message)).catch(() => {})
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    if (this.pub.status !== 'ready') return true
+    try {
+      const answer = await this.pub.set(`${this.prefix.slice(0, -'board:'.length)}claim:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')
+      return answer === 'OK'
+    } catch {
+      return true
+    }
   }
 
   onResync(listener: () => void): () => void {

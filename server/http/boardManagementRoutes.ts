@@ -86,7 +86,7 @@ export function addBoardManagementRoutes(router: Router, deps: BoardManagementDe
   async function publishBin(labId: string): Promise<void> {
     if (!events.hasListeners(labId)) return
     const boards = await storage.listDeletedBoards(labId)
-    events.publish(labId, { type: 'bin', boards } satisfies LabEvent, (stream) => canManageLab(stream.role))
+    events.publish(labId, { type: 'bin', boards } satisfies LabEvent, ['facilitator'])
   }
 
   /** Refuses images that would take the lab past its quota (413 `assets.quota`). */

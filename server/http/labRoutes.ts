@@ -127,7 +127,7 @@ export function addLabRoutes(router: Router, { storage, seeder, rooms, creation,
     events.closeRole(labId, role)
     if (role !== 'facilitator') {
       const invitations = await storage.getLabInvitations(labId)
-      if (invitations) events.publish(labId, { type: 'invitations', invitations }, (stream) => canManageLab(stream.role))
+      if (invitations) events.publish(labId, { type: 'invitations', invitations }, ['facilitator'])
     }
     const body: RotatedToken = { role, token }
     sendJson(res, 201, body)

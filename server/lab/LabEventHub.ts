@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { LabEvent } from '../../shared/lab'
+import type { Cluster } from '../cluster/Cluster'
 import type { Role } from '../../shared/roles'
 import { HttpError } from '../http/HttpError'
 import type { Logger } from '../logger'
@@ -47,11 +48,23 @@ export class LabEventHub {
   private readonly epochs = new Map<string, number>()
   private count = 0
 
+  private readonly stopListening: (() => void) | null
+
+  /**
+   * With `cluster`, events published here reach the lab's pages open on every instance, and a
+   * secret replaced on another instance ends this instance's pages of that role too.
+   */
   constructor(
     limits: Partial<LabEventLimits>,
     private readonly logger: Logger,
+    private readonly cluster: Cluster | null = null,
   ) {
     this.limits = { ...DEFAULT_LAB_EVENT_LIMITS, ...limits }
+    this.stopListening =
+      cluster?.subscribeInstances((message) => {
+        if (message.kind === 'lab-event') this.deliver(message.labId, message.event, message.roles)
+        else if (message.kind === 'lab-close') this.closeRole(message.labId, message.role)
+      }) ?? null
     // One timer for every stream; it does not keep the process alive.
     this.heartbeat = setInterval(() => {
       for (const streams of this.labs.values()) for (const stream of streams) stream.heartbeat()
@@ -108,16 +121,22 @@ export class LabEventHub {
     return stream
   }
 
-  /** Sends `event` to the pages of `labId` (those `to` accepts, when given). */
-  publish(labId: string, event: LabEvent, to?: (stream: LabEventStream) => boolean): void {
+  /** Sends `event` to the pages of `labId` (opened as one of `roles`, when given), on every instance. */
+  publish(labId: string, event: LabEvent, roles?: readonly Role[]): void {
+    this.deliver(labId, event, roles)
+    this.cluster?.publishInstances({ kind: 'lab-event', from: this.cluster.instanceId, labId, event, ...(roles && { roles: [...roles] }) })
+  }
+
+  private deliver(labId: string, event: LabEvent, roles?: readonly Role[]): void {
     const streams = this.labs.get(labId)
     if (!streams) return
-    for (const stream of [...streams]) if (!to || to(stream)) stream.send(event)
+    for (const stream of [...streams]) if (!roles || roles.includes(stream.role)) stream.send(event)
   }
 
   /**
    * A secret of `role` in `labId` was just replaced (and stored): every page of that lab
-   * opened as `role` is told (`revoked`) and its stream ends. Returns how many were closed.
+   * opened as `role` here is told (`revoked`) and its stream ends. Returns how many were
+   * closed. (Other instances do the same when they hear `lab-close`, which the rooms send.)
    */
   closeRole(labId: string, role: Role): number {
     const key = `${labId} ${role}`
@@ -135,6 +154,7 @@ export class LabEventHub {
   /** Ends every stream (shutdown); pages reconnect to the next server. */
   close(): void {
     clearInterval(this.heartbeat)
+    this.stopListening?.()
     for (const streams of [...this.labs.values()]) for (const stream of [...streams]) stream.close()
   }
 

@@ -71,7 +71,15 @@ export class RoomManager {
     this.stopResync = options.cluster?.bus.onResync(() => {
       for (const entry of this.rooms.values()) void entry.link?.catchUp()
     }) ?? null
+    // What another instance decided for connections here: a secret replaced, a board deleted.
+    this.stopInstances =
+      options.cluster?.bus.subscribeInstances((message) => {
+        if (message.kind === 'lab-close') this.closeConnectionsHere(message.labId, message.role, message.code, message.reason)
+        else if (message.kind === 'evict') void this.evictHere(message.boardId, message.code, message.reason)
+      }) ?? null
   }
+
+  private readonly stopInstances: (() => void) | null
 
   /** The loaded room of a board, loading it if needed. */
   async getRoom(boardId: string): Promise<Room> {
@@ -148,6 +156,12 @@ export class RoomManager {
    * stay. Returns how many were closed.
    */
   closeConnectionsOf(labId: string, role: Role, code: number, reason: string): number {
+    const bus = this.options.cluster?.bus
+    bus?.publishInstances({ kind: 'lab-close', from: bus.instanceId, labId, role, code, reason })
+    return this.closeConnectionsHere(labId, role, code, reason)
+  }
+
+  private closeConnectionsHere(labId: string, role: Role, code: number, reason: string): number {
     const key = `${labId} ${role}`
     this.secretEpochs.set(key, this.secretEpoch(labId, role) + 1)
     let closed = 0
@@ -165,6 +179,12 @@ export class RoomManager {
    * loaded). A client arriving meanwhile waits, then loads it afresh.
    */
   async evict(boardId: string, code: number, reason: string): Promise<void> {
+    const bus = this.options.cluster?.bus
+    bus?.publishInstances({ kind: 'evict', from: bus.instanceId, boardId, code, reason })
+    return this.evictHere(boardId, code, reason)
+  }
+
+  private async evictHere(boardId: string, code: number, reason: string): Promise<void> {
     const entry = this.rooms.get(boardId)
     if (!entry) return
     if (entry.unloading) return entry.unloading
@@ -255,5 +275,6 @@ export class RoomManager {
       }),
     )
     this.stopResync?.()
+    this.stopInstances?.()
   }
 }
