@@ -130,7 +130,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
         elapsedMs: 0,
       }
       notify({ type: 'start', source: report.source, target: report.target, verifyOnly })
-      const copy = new LabCopy(source, target, hasTables, verifyOnly, notify)
+      const copy = new CopyRun(source, target, hasTables, verifyOnly, notify)
       report.settings = await copy.settings()
       for (const labId of source.labIds()) {
         const { lab, actions } = await copy.lab(labId)
@@ -157,7 +157,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
 }
 
 /** The steps of one run: settings, then each lab in its transaction, then each board read back. */
-class LabCopy {
+class CopyRun {
   constructor(
     private readonly source: SqliteSource,
     private readonly target: PostgresTarget,
