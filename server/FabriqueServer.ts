@@ -36,6 +36,8 @@ import { createAssetReclaimer } from './maintenance/createAssetReclaimer'
 import { createBoardSeeder } from './rooms/BoardSeeder'
 import { RoomManager } from './rooms/RoomManager'
 import type { Cluster } from './cluster/Cluster'
+import { ClusterPresence } from './cluster/ClusterPresence'
+import { announcePeople } from './authority/peopleOnBoard'
 import { SyncEndpoint } from './sync/SyncEndpoint'
 
 /** `POST /api/boards/<id>/tickets`: not counted as an API write (see handleRequest). */
@@ -67,6 +69,7 @@ export class FabriqueServer {
   /** The open lab pages (Server-Sent Events). */
   readonly labEvents: LabEventHub
   private readonly labPresence: LabPresence
+  private readonly clusterPresence: ClusterPresence
   private readonly http: http.Server
   private readonly sync: SyncEndpoint
   private readonly router = new Router()
@@ -79,7 +82,9 @@ export class FabriqueServer {
     const seeder = createBoardSeeder({ seedsDir: options.seedsDir ?? fileURLToPath(new URL('./seeds', import.meta.url)) })
     const history = createHistory({ storage: this.storage, logger, checkpointIdleMs: config.checkpointIdleMs, binRetentionDays: config.binRetentionDays, currentSchema: () => seeder.currentSchema() })
     this.labEvents = new LabEventHub(options.labEvents ?? {}, logger, options.cluster ?? null)
-    this.labPresence = new LabPresence({ hub: this.labEvents })
+    // Who is on each board through the other instances (none with one instance).
+    this.clusterPresence = new ClusterPresence(options.cluster ?? null)
+    this.labPresence = new LabPresence({ hub: this.labEvents, cluster: this.clusterPresence })
     const binned = new BinnedBoards(options.cluster ?? null)
     this.rooms = new RoomManager({
       storage: this.storage,
@@ -91,7 +96,7 @@ export class FabriqueServer {
       sendBudgetBytes: config.sendBudgetBytes,
       maxBoardBytes: config.maxBoardBytes,
       maxYjsClients: config.maxYjsClientsPerBoard,
-      ...(options.cluster && { cluster: { bus: options.cluster, gapMs: config.clusterGapMs, pollMs: config.clusterPollMs } }),
+      ...(options.cluster && { cluster: { bus: options.cluster, gapMs: config.clusterGapMs, pollMs: config.clusterPollMs, presence: this.clusterPresence } }),
       // The server owns the schema (migrated on load, before anyone is served), then the rules,
       // then the images no board needs any more are let go when a board leaves memory.
       hooks: [
@@ -109,6 +114,13 @@ export class FabriqueServer {
         history.hooks,
         createAssetReclaimer({ storage: this.storage, graceMs: config.assetGraceMs, logger }),
       ],
+    })
+    // People joining or leaving a board through another instance: its facilitators here and
+    // its lab's pages here are told.
+    this.clusterPresence.onChange((labId, boardId) => {
+      const room = this.rooms.loadedRoom(boardId)
+      if (room) announcePeople(room)
+      this.labPresence.elsewhereChanged(labId, boardId)
     })
     this.apiWrites = new RateLimiter(config.apiWritesPerMinutePerAddress, 60_000)
     const key = new ServerKey(this.storage)
@@ -234,6 +246,7 @@ export class FabriqueServer {
     this.stopping ??= (async () => {
       this.sync.stopAccepting()
       this.labPresence.close()
+      this.clusterPresence.close()
       this.labEvents.close()
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()))
       await this.rooms.closeAll(CloseCode.serverShutdown, 'server restarting')

@@ -4,19 +4,33 @@ import type { Room } from '../rooms/Room'
 
 const RANK = { facilitator: 3, participant: 2, viewer: 1 } as const
 
-/** Who is on a board right now: one entry per identity, with its strongest role and tab count. */
-export function peopleOnBoard(room: Room): PersonOnBoard[] {
+/** One entry per identity over several lists (tabs, instances): its strongest role, its connections added up. */
+export function mergePeople(lists: readonly (readonly PersonOnBoard[])[]): PersonOnBoard[] {
   const people = new Map<string, PersonOnBoard>()
-  for (const c of room.listConnections()) {
-    const person = people.get(c.identity.id)
-    if (person) {
-      person.connections++
-      if (RANK[c.role] > RANK[person.role]) person.role = c.role
-      continue
+  for (const list of lists) {
+    for (const p of list) {
+      const person = people.get(p.identityId)
+      if (!person) {
+        people.set(p.identityId, { ...p })
+        continue
+      }
+      person.connections += p.connections
+      if (RANK[p.role] > RANK[person.role]) person.role = p.role
     }
-    people.set(c.identity.id, { identityId: c.identity.id, name: c.identity.name, color: c.identity.color, role: c.role, connections: 1 })
   }
   return [...people.values()].sort((a, b) => RANK[b.role] - RANK[a.role] || a.name.localeCompare(b.name))
+}
+
+/** Who is on a board through this instance: one entry per identity, with its strongest role and tab count. */
+export function localPeopleOnBoard(room: Room): PersonOnBoard[] {
+  return mergePeople([room.listConnections().map((c) => ({ identityId: c.identity.id, name: c.identity.name, color: c.identity.color, role: c.role, connections: 1 }))])
+}
+
+/** Who is on a board right now, through every instance holding it. */
+export function peopleOnBoard(room: Room): PersonOnBoard[] {
+  const elsewhere = room.peopleElsewhere()
+  const here = localPeopleOnBoard(room)
+  return elsewhere.length === 0 ? here : mergePeople([here, ...elsewhere])
 }
 
 /** Tells the board's facilitators who is on it (when one of them listens). */

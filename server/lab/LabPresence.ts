@@ -1,5 +1,6 @@
 import type { LabPresence as LabPresenceMap, PersonOnBoard } from '../../shared/lab'
-import { peopleOnBoard } from '../authority/peopleOnBoard'
+import { localPeopleOnBoard, mergePeople, peopleOnBoard } from '../authority/peopleOnBoard'
+import type { ClusterPresence } from '../cluster/ClusterPresence'
 import type { Room } from '../rooms/Room'
 import type { RoomHooks } from '../rooms/RoomHooks'
 import type { LabEventHub } from './LabEventHub'
@@ -11,6 +12,8 @@ export interface LabPresenceOptions {
    * (the room's Wi-Fi comes back, 30 phones reconnect) is one event per board, not 60.
    */
   coalesceMs?: number
+  /** The people on boards through other instances (several instances on one storage). */
+  cluster?: ClusterPresence | null
 }
 
 /**
@@ -53,14 +56,34 @@ export class LabPresence implements RoomHooks {
     return undefined
   }
 
-  /** Who is on each board of `labId` now, read from the rooms' connections. */
+  /** Who is on each board of `labId` now, read from the rooms' connections (and the other instances' shares). */
   snapshot(labId: string): LabPresenceMap {
     const presence: LabPresenceMap = {}
     for (const room of this.rooms.get(labId) ?? []) {
       const people = peopleOnBoard(room)
       if (people.length > 0) presence[room.boardId] = people
     }
+    for (const boardId of this.options.cluster?.boardsOf(labId) ?? []) {
+      if (presence[boardId]) continue
+      const people = mergePeople(this.options.cluster!.others(boardId))
+      if (people.length > 0) presence[boardId] = people
+    }
     return presence
+  }
+
+  /** The people on a board through another instance changed: its lab's pages here are told. */
+  elsewhereChanged(labId: string, boardId: string): void {
+    if (this.closed || !this.options.hub.hasListeners(labId)) return
+    const room = [...(this.rooms.get(labId) ?? [])].find((r) => r.boardId === boardId)
+    const people = room ? peopleOnBoard(room) : mergePeople(this.options.cluster?.others(boardId) ?? [])
+    this.tell(labId, boardId, people)
+  }
+
+  private tell(labId: string, boardId: string, people: PersonOnBoard[]): void {
+    const json = JSON.stringify(people)
+    if (this.published.get(boardId) === json) return
+    this.published.set(boardId, json)
+    this.options.hub.publish(labId, { type: 'presence', boardId, people })
   }
 
   /** Stops publishing (shutdown: the rooms closing next need not be told to anyone). */
@@ -83,8 +106,10 @@ export class LabPresence implements RoomHooks {
     this.dirty.clear()
     for (const room of rooms) {
       const labId = room.labId!
-      const people: PersonOnBoard[] = peopleOnBoard(room)
-      if (people.length === 0) {
+      // This instance's share, for the lab pages and facilitators on the others.
+      const here = localPeopleOnBoard(room)
+      this.options.cluster?.share(labId, room.boardId, here)
+      if (here.length === 0) {
         // Gone from memory soon: forget it (a new room object comes back on the next join).
         const ofLab = this.rooms.get(labId)
         ofLab?.delete(room)
@@ -95,10 +120,7 @@ export class LabPresence implements RoomHooks {
         this.published.delete(room.boardId)
         continue
       }
-      const json = JSON.stringify(people)
-      if (this.published.get(room.boardId) === json) continue
-      this.published.set(room.boardId, json)
-      this.options.hub.publish(labId, { type: 'presence', boardId: room.boardId, people })
+      this.tell(labId, room.boardId, peopleOnBoard(room))
     }
   }
 }

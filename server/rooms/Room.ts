@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { Rule } from '../../shared/authority/rules'
 import { getMetaMap, getRecordsMap, getSessionMap } from '../../shared/boardDoc'
-import { CommandErrorCode, parseCommand, type ClientCommand, type ServerEvent } from '../../shared/commands'
+import { CommandErrorCode, parseCommand, type ClientCommand, type PersonOnBoard, type ServerEvent } from '../../shared/commands'
 import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol'
 import { permissionDeniedMessage, readCommandBody, syncMessage } from '../../shared/wireMessages'
 import type { Logger } from '../logger'
@@ -68,6 +68,8 @@ export interface RoomOptions {
    * its clients' presence, and how much of the stored log its document is known to hold.
    */
   fanout?: RoomFanout
+  /** Who is on this board through the other instances (see `ClusterPresence`). */
+  presence?: { others(boardId: string): PersonOnBoard[][] }
 }
 
 
@@ -204,6 +206,11 @@ export class Room {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  /** Lists of the people on this board through other instances (none with one instance). */
+  peopleElsewhere(): PersonOnBoard[][] {
+    return this.options.presence?.others(this.boardId) ?? []
   }
 
   /** Sequence number of the last row this room stored or loaded. */

@@ -1,3 +1,4 @@
+import type { PersonOnBoard } from '../../shared/commands'
 import type { Role } from '../../shared/roles'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
@@ -32,7 +33,7 @@ export interface RoomManagerOptions {
    * Other instances on the same storage, and how each board's link catches up with them
    * (see {@link BoardLink}); one instance alone when not given.
    */
-  cluster?: { bus: Cluster; gapMs: number; pollMs: number }
+  cluster?: { bus: Cluster; gapMs: number; pollMs: number; presence?: { others(boardId: string): PersonOnBoard[][] } }
 }
 
 interface RoomEntry {
@@ -137,6 +138,7 @@ export class RoomManager {
       maxYjsClients: this.options.maxYjsClients,
       onEmpty: (room) => this.scheduleUnload(room),
       ...(link && { fanout: link }),
+      ...(this.options.cluster?.presence && { presence: this.options.cluster.presence }),
     })
   }
 
@@ -205,6 +207,12 @@ export class RoomManager {
       this.rooms.delete(boardId)
     })()
     return entry.unloading
+  }
+
+  /** A board's room when it is loaded here (and not leaving memory), else null. */
+  loadedRoom(boardId: string): Room | null {
+    const entry = this.rooms.get(boardId)
+    return entry && !entry.unloading ? entry.room : null
   }
 
   /** Boards currently in memory. */

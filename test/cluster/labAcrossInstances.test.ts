@@ -1,11 +1,16 @@
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { ClusterPresence } from '../../server/cluster/ClusterPresence'
+import { RedisCluster } from '../../server/cluster/RedisCluster'
+import { createLogger } from '../../server/logger'
+import type { ServerEvent } from '../../shared/commands'
 import type { Board, LabEvent } from '../../shared/lab'
+import { commandChannel, hello, issueIdentity } from '../support/commands'
 import { CloseCode } from '../../shared/protocol'
 import { startInstances, type TestInstances } from '../support/instances'
 import { connect, waitFor, waitSynced } from '../support/providers'
-import { requireServices } from '../support/services'
+import { redisUrl, requireServices } from '../support/services'
 import { tryUpgrade } from '../support/upgrades'
 import { api, createLabAndBoard } from '../support/testServer'
 
@@ -127,5 +132,81 @@ describe.skipIf(!up)('a lab across three instances', () => {
     const again = await tryUpgrade(`${c!.wsUrl}/${board.id}?ticket=${encodeURIComponent(body.ticket)}`, sockets)
     expect(again.status).toBe(401)
     expect((again as { body: { code: string } }).body.code).toBe('ticket.invalid')
+  })
+})
+
+describe.skipIf(!up)('who is on a board, across instances', () => {
+  let cluster: TestInstances
+  const cleanups: (() => void)[] = []
+  beforeAll(async () => {
+    cluster = await startInstances(3)
+  })
+  afterAll(async () => {
+    for (const c of cleanups.splice(0)) c()
+    await cluster?.stop()
+  })
+
+  it('a facilitator on A sees the people on B and C; a lab page on C shows them all; they go when they leave', async () => {
+    const [a, b, c] = cluster.instances
+    const { lab, board } = await createLabAndBoard(a!.url)
+    const fac = await issueIdentity(a!.url, lab.id, lab.tokens.facilitator, 'Fatou')
+    const awa = await issueIdentity(a!.url, lab.id, lab.tokens.participant, 'Awa')
+    const page = await labPage(c!.url, lab.id, lab.tokens.viewer)
+    cleanups.push(page.close)
+    const facilitator = connect(a!.wsUrl, board.id, lab.tokens.facilitator, new Y.Doc(), { identity: fac.credential })
+    cleanups.push(() => facilitator.provider.destroy())
+    const commands = commandChannel(facilitator.provider)
+    await waitSynced(facilitator.provider)
+    await hello(commands)
+    // Awa on B, and on C from her phone.
+    const laptop = connect(b!.wsUrl, board.id, lab.tokens.participant, new Y.Doc(), { identity: awa.credential })
+    const phone = connect(c!.wsUrl, board.id, lab.tokens.participant, new Y.Doc(), { identity: awa.credential })
+    cleanups.push(() => laptop.provider.destroy(), () => phone.provider.destroy())
+    await Promise.all([laptop, phone].map((x) => waitSynced(x.provider)))
+    const lastPeople = () => commands.events.filter((e) => e.type === 'people').at(-1) as Extract<ServerEvent, { type: 'people' }> | undefined
+    await waitFor(() => lastPeople()?.people.some((p) => p.name === 'Awa' && p.connections === 2) === true, 'Awa with two connections in the facilitator’s list on A')
+    const lastPresence = () => page.events.filter((e): e is Extract<LabEvent, { type: 'presence' }> => e.type === 'presence' && e.boardId === board.id).at(-1)
+    await waitFor(() => {
+      const people = lastPresence()?.people ?? []
+      return people.some((p) => p.name === 'Awa' && p.connections === 2) && people.some((p) => p.name === 'Fatou')
+    }, 'Awa and Fatou on the lab page on C')
+    // A lab page opened afterwards on B gets them in its snapshot.
+    const later = await labPage(b!.url, lab.id, lab.tokens.viewer)
+    cleanups.push(later.close)
+    await waitFor(() => later.events.some((e) => e.type === 'snapshot'), 'the snapshot')
+    const snapshot = later.events.find((e): e is Extract<LabEvent, { type: 'snapshot' }> => e.type === 'snapshot')!
+    expect(snapshot.presence[board.id]?.map((p) => `${p.name}×${p.connections}`).sort()).toEqual(['Awa×2', 'Fatou×1'])
+    laptop.provider.destroy()
+    phone.provider.destroy()
+    await waitFor(() => lastPeople()?.people.every((p) => p.name !== 'Awa') === true, 'Awa gone from the facilitator’s list')
+    await waitFor(() => lastPresence()?.people.every((p) => p.name !== 'Awa') === true, 'Awa gone from the lab page')
+  })
+
+  it('an instance that dies without a word: its people fade from the others once its share is not renewed', async () => {
+    const make = (id: string) => new RedisCluster({ url: redisUrl(), logger: createLogger('silent'), prefix: `${cluster.prefix}fade:`, instanceId: id })
+    const [x, y] = [make('x'), make('y')]
+    await Promise.all([x.ready(), y.ready()])
+    const timing = { renewMs: 100, expireMs: 400 }
+    const onX = new ClusterPresence(x, timing)
+    const onY = new ClusterPresence(y, timing)
+    const changes: string[] = []
+    onY.onChange((_lab, boardId) => changes.push(boardId))
+    try {
+      await new Promise((r) => setTimeout(r, 100))
+      onX.share('lab-1', 'board-1', [{ identityId: 'i1', name: 'Awa', color: '#f00', role: 'participant', connections: 1 }])
+      await waitFor(() => onY.others('board-1').length === 1, 'X’s share seen on Y')
+      expect(onY.boardsOf('lab-1')).toEqual(['board-1'])
+      // Renewed: still there after longer than it lasts unrenewed.
+      await new Promise((r) => setTimeout(r, 600))
+      expect(onY.others('board-1')).toHaveLength(1)
+      // X dies: no goodbye, no renewal.
+      onX.close()
+      await x.close()
+      await waitFor(() => onY.others('board-1').length === 0, 'X’s share faded on Y', 5000)
+      await waitFor(() => changes.length >= 2, 'Y told of the fade')
+    } finally {
+      onY.close()
+      await y.close()
+    }
   })
 })

@@ -10,7 +10,7 @@ import type { Role } from '../../shared/roles'
 /** A room as the presence hook reads it: its lab, its board and its connections. */
 function fakeRoom(boardId: string) {
   const connections: { identity: { id: string; name: string; color: string }; role: Role }[] = []
-  const room = { labId: 'lab-one', boardId, listConnections: () => [...connections] } as unknown as Room
+  const room = { labId: 'lab-one', boardId, listConnections: () => [...connections], peopleElsewhere: () => [] } as unknown as Room
   return {
     room,
     join(id: string, role: Role = 'participant') {
