@@ -94,3 +94,14 @@ export function createLogger(level: LogLevel, sink: Sink = (line) => process.std
   }
   return make({})
 }
+
+/** A service's URL (PostgreSQL, Redis) as it may be logged or shown: without its password. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(unreadable URL)'
+  }
+}

@@ -1,19 +1,9 @@
 import { ConfigError, loadConfig } from './config'
 import { FabriqueServer } from './FabriqueServer'
-import { createLogger } from './logger'
+import { createLogger, withoutPassword } from './logger'
 import type { Cluster } from './cluster/Cluster'
 import type { Storage } from './persistence/Storage'
 
-/** A URL as it may be logged: without its password. */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return '(unreadable URL)'
-  }
-}
 
 let config
 try {

@@ -1,5 +1,6 @@
 import net from 'node:net'
 import pg from 'pg'
+import { withoutPassword } from '../../server/logger'
 import { withDefaultUser } from '../../server/persistence/postgres/connectionString'
 
 /**
@@ -49,16 +50,6 @@ export async function requireServices(needed: readonly Service[], what: string):
   if (process.env.FABRIQUE_REQUIRE_SERVICES === '1') throw new Error(`${where}, and FABRIQUE_REQUIRE_SERVICES=1: ${what} must run, not be skipped`)
   console.warn(`${where} — skipped ${what}`)
   return false
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return url
-  }
 }
 
 /** Rejects after `ms` unless `promise` settles first. */

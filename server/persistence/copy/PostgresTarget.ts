@@ -25,6 +25,7 @@ import {
   type SettingContent,
 } from './boardContent'
 import { CopyInputError } from './CopyInputError'
+import { withoutPassword } from '../../logger'
 
 /** A pool or one of its connections (inside a transaction). */
 export type Queryable = Pool | PoolClient
@@ -47,16 +48,6 @@ const CONNECT_TIMEOUT_MS = 10_000
 const UPDATES_PER_INSERT = 1000
 const BYTES_PER_INSERT = 8 * 1024 * 1024
 
-/** `url` without its password, for messages. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return url
-  }
-}
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 

@@ -2,7 +2,8 @@ import type { PoolClient } from 'pg'
 import { boardCounts, isEmptyBoard, type BoardCounts } from './boardContent'
 import { boardChecksum, replayedState } from './boardChecksum'
 import { boardDifferences, labDifferences, sameBytes, sameIdentity, differentFields } from './contentDifferences'
-import { PostgresTarget, withoutPassword, type PostgresBoardContent } from './PostgresTarget'
+import { withoutPassword } from '../../logger'
+import { PostgresTarget, type PostgresBoardContent } from './PostgresTarget'
 import { SqliteSource } from './SqliteSource'
 
 /** Options of {@link copySqliteToPostgres}. */
