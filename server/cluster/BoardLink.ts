@@ -81,6 +81,8 @@ export class BoardLink implements RoomFanout {
     const buffered = this.buffered
     this.buffered = []
     for (const message of buffered) this.receive(message)
+    // What was stored between reading the board and the subscription taking effect.
+    void this.catchUp()
     this.pollTimer = setInterval(() => void this.catchUp(), this.options.pollMs)
     this.pollTimer.unref()
   }

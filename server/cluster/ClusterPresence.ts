@@ -85,9 +85,14 @@ export class ClusterPresence {
     return () => this.listeners.delete(listener)
   }
 
+  /** Stops (shutdown): this instance's shares are withdrawn at once rather than left to fade. */
   close(): void {
     if (this.timer) clearInterval(this.timer)
     this.stop?.()
+    const cluster = this.cluster
+    if (!cluster) return
+    for (const [boardId, { labId }] of this.local) cluster.publishInstances({ kind: 'presence', from: cluster.instanceId, labId, boardId, people: [] })
+    this.local.clear()
   }
 
   private renew(): void {

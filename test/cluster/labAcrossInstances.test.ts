@@ -199,9 +199,9 @@ describe.skipIf(!up)('who is on a board, across instances', () => {
       // Renewed: still there after longer than it lasts unrenewed.
       await new Promise((r) => setTimeout(r, 600))
       expect(onY.others('board-1')).toHaveLength(1)
-      // X dies: no goodbye, no renewal.
-      onX.close()
+      // X dies: its link to Redis goes first, so no goodbye and no renewal reach Y.
       await x.close()
+      onX.close()
       await waitFor(() => onY.others('board-1').length === 0, 'X’s share faded on Y', 5000)
       await waitFor(() => changes.length >= 2, 'Y told of the fade')
     } finally {
