@@ -135,114 +135,120 @@ describe.skipIf(!up)('losing an instance (processes behind a load balancer)', ()
     return c
   }
 
-  it('kill -9 of an instance mid-burst loses nothing another client had seen; its clients reconnect through the load balancer and converge', async () => {
-    const startedAt = Date.now()
-    const { schema, instances, lb } = await cluster(3)
-    const startMs = Date.now() - startedAt
-    const { lab, board } = await createLabAndBoard(lb.url)
-    const token = lab.tokens.participant
-    // Identities first, then the sockets one after the other, so that round-robin spreads
-    // them: two on each instance.
-    const identities: string[] = []
-    for (let n = 0; n < 6; n++) identities.push((await issueIdentity(lb.url, lab.id, token, `P${n}`)).credential)
-    const clients: Awaited<ReturnType<typeof client>>[] = []
-    for (let n = 0; n < 6; n++) clients.push(await client(lb, lab.id, board.id, token, `P${n}`, identities[n]))
-    const backendOf = (n: number) => lb.connections().find((c) => c.clientPort === clientPortOf(clients[n]!.provider))?.backend
-    const placement = clients.map((_, n) => backendOf(n))
-    expect(new Set(placement).size, `clients on ${placement.join(', ')}`).toBe(3)
+  const losses = [
+    { how: 'kill -9', end: (i: InstanceProcess) => i.kill9(), ended: 'signal SIGKILL' },
+    { how: 'SIGTERM (a rolling restart)', end: (i: InstanceProcess) => i.stop(), ended: 'exit code 0' },
+  ]
+  for (const { how, end, ended } of losses) {
+    it(`${how} of an instance mid-burst loses nothing another client had seen; its clients reconnect through the load balancer and converge`, async () => {
+      const startedAt = Date.now()
+      const { schema, instances, lb } = await cluster(3)
+      const startMs = Date.now() - startedAt
+      const { lab, board } = await createLabAndBoard(lb.url)
+      const token = lab.tokens.participant
+      // Identities first, then the sockets one after the other, so that round-robin spreads
+      // them: two on each instance.
+      const identities: string[] = []
+      for (let n = 0; n < 6; n++) identities.push((await issueIdentity(lb.url, lab.id, token, `P${n}`)).credential)
+      const clients: Awaited<ReturnType<typeof client>>[] = []
+      for (let n = 0; n < 6; n++) clients.push(await client(lb, lab.id, board.id, token, `P${n}`, identities[n]))
+      const backendOf = (n: number) => lb.connections().find((c) => c.clientPort === clientPortOf(clients[n]!.provider))?.backend
+      const placement = clients.map((_, n) => backendOf(n))
+      expect(new Set(placement).size, `clients on ${placement.join(', ')}`).toBe(3)
 
-    // What each client saw arrive from the others (never its own writes), and what it wrote.
-    const seenFromOthers = clients.map(() => new Set<string>())
-    clients.forEach((c, n) =>
-      getRecordsMap(c.doc).observe((event) => {
-        if (event.transaction.local) return
-        for (const key of event.keysChanged) seenFromOthers[n]!.add(key)
-      }),
-    )
-    const written = new Map<string, string>()
-    const writtenAfterKill = new Set<string>()
-    let killed = false
-    const victim = instances.find((i) => i.port === placement[0])!
-    const victimClients = clients.map((_, n) => n).filter((n) => placement[n] === victim.port)
-    const survivors = instances.filter((i) => i !== victim)
+      // What each client saw arrive from the others (never its own writes), and what it wrote.
+      const seenFromOthers = clients.map(() => new Set<string>())
+      clients.forEach((c, n) =>
+        getRecordsMap(c.doc).observe((event) => {
+          if (event.transaction.local) return
+          for (const key of event.keysChanged) seenFromOthers[n]!.add(key)
+        }),
+      )
+      const written = new Map<string, string>()
+      const writtenAfterKill = new Set<string>()
+      let killed = false
+      const victim = instances.find((i) => i.port === placement[0])!
+      const victimClients = clients.map((_, n) => n).filter((n) => placement[n] === victim.port)
+      const survivors = instances.filter((i) => i !== victim)
 
-    // The burst: every client writes a note of its own every 20 ms.
-    const counters = clients.map(() => 0)
-    const timers = clients.map((c, n) =>
-      setInterval(() => {
-        const k = counters[n]!++
-        const id = `shape:c${n}-${k}`
-        const text = `client ${n}, note ${k}`
-        written.set(id, text)
-        if (killed && victimClients.includes(n)) writtenAfterKill.add(id)
-        getRecordsMap(c.doc).set(id, note(id, text))
-      }, 20),
-    )
-    const stopBurst = () => timers.forEach((t) => clearInterval(t))
-    cleanups.push(stopBurst)
+      // The burst: every client writes a note of its own every 20 ms.
+      const counters = clients.map(() => 0)
+      const timers = clients.map((c, n) =>
+        setInterval(() => {
+          const k = counters[n]!++
+          const id = `shape:c${n}-${k}`
+          const text = `client ${n}, note ${k}`
+          written.set(id, text)
+          if (killed && victimClients.includes(n)) writtenAfterKill.add(id)
+          getRecordsMap(c.doc).set(id, note(id, text))
+        }, 20),
+      )
+      const stopBurst = () => timers.forEach((t) => clearInterval(t))
+      cleanups.push(stopBurst)
 
-    // Mid-burst: once the others have seen a good part of it (at least 1.5 s in).
-    const seenCount = () => new Set(seenFromOthers.flatMap((s) => [...s])).size
-    await new Promise((r) => setTimeout(r, 1500))
-    await waitUntil(() => seenCount() >= 150, 'the others to see 150 notes', 30_000, 50)
-    // No new connection is let through until PostgreSQL has been read: the victim's clients
-    // cannot resend anything before it.
-    lb.setBackends([])
-    expect(await victim.kill9()).toBe('signal SIGKILL')
-    killed = true
-    const seenAtKill = new Set(seenFromOthers.flatMap((s) => [...s]))
-    const inPostgres = new Set(Object.keys(recordsOf(await boardInPostgres(schema, board.id))))
-    const missingFromPostgres = [...seenAtKill].filter((id) => !inPostgres.has(id))
-    expect(missingFromPostgres, 'notes seen by another client but not in PostgreSQL at the kill').toEqual([])
-    expect(seenAtKill.size).toBeGreaterThanOrEqual(150)
+      // Mid-burst: once the others have seen a good part of it (at least 1.5 s in).
+      const seenCount = () => new Set(seenFromOthers.flatMap((s) => [...s])).size
+      await new Promise((r) => setTimeout(r, 1500))
+      await waitUntil(() => seenCount() >= 150, 'the others to see 150 notes', 30_000, 50)
+      // No new connection is let through until PostgreSQL has been read: the victim's clients
+      // cannot resend anything before it.
+      lb.setBackends([])
+      expect(await end(victim)).toBe(ended)
+      killed = true
+      const seenAtKill = new Set(seenFromOthers.flatMap((s) => [...s]))
+      const inPostgres = new Set(Object.keys(recordsOf(await boardInPostgres(schema, board.id))))
+      const missingFromPostgres = [...seenAtKill].filter((id) => !inPostgres.has(id))
+      expect(missingFromPostgres, 'notes seen by another client but not in PostgreSQL at the kill').toEqual([])
+      expect(seenAtKill.size).toBeGreaterThanOrEqual(150)
 
-    // The victim's clients come back through the load balancer, on the survivors.
-    lb.setBackends(survivors.map((i) => i.port))
-    const reopenedAt = Date.now()
-    let reconnectMs = -1
-    void waitUntil(() => victimClients.every((n) => clients[n]!.provider.synced), 'reconnected', 20_000, 20).then(
-      () => (reconnectMs = Date.now() - reopenedAt),
-      () => {},
-    )
-    // The burst goes on a while: the victim's clients keep writing, reconnected or not.
-    await new Promise((r) => setTimeout(r, 1500))
-    await waitUntil(() => writtenAfterKill.size >= 40, "the victim's clients to write 40 notes after the kill", 30_000, 50)
-    stopBurst()
-    await waitUntil(() => victimClients.every((n) => clients[n]!.provider.synced), "the victim's clients synced again", 20_000, 50)
-    const stoppedAt = Date.now()
-    for (const n of victimClients) expect(survivors.map((i) => i.port)).toContain(backendOf(n))
+      // The victim's clients come back through the load balancer, on the survivors.
+      lb.setBackends(survivors.map((i) => i.port))
+      const reopenedAt = Date.now()
+      let reconnectMs = -1
+      void waitUntil(() => victimClients.every((n) => clients[n]!.provider.synced), 'reconnected', 20_000, 20).then(
+        () => (reconnectMs = Date.now() - reopenedAt),
+        () => {},
+      )
+      // The burst goes on a while: the victim's clients keep writing, reconnected or not.
+      await new Promise((r) => setTimeout(r, 1500))
+      await waitUntil(() => writtenAfterKill.size >= 40, "the victim's clients to write 40 notes after the kill", 30_000, 50)
+      stopBurst()
+      await waitUntil(() => victimClients.every((n) => clients[n]!.provider.synced), "the victim's clients synced again", 20_000, 50)
+      const stoppedAt = Date.now()
+      for (const n of victimClients) expect(survivors.map((i) => i.port)).toContain(backendOf(n))
 
-    await waitUntil(
-      () => {
-        const sizes = clients.map((c) => getRecordsMap(c.doc).size)
-        if (sizes.some((s) => s !== sizes[0])) return false
-        const first = canonical(clients[0]!.doc)
-        return clients.every((c) => canonical(c.doc) === first)
-      },
-      'every client equal',
-      30_000,
-    )
-    const convergeMs = Date.now() - stoppedAt
-    const final = recordsOf(clients[0]!.doc)
-    const finalIds = new Set(Object.keys(final).filter((id) => id.startsWith('shape:')))
-    const everSeen = new Set(seenFromOthers.flatMap((s) => [...s]))
-    expect([...everSeen].filter((id) => !finalIds.has(id)), 'notes some client saw, missing at the end').toEqual([])
-    expect([...written.keys()].filter((id) => !finalIds.has(id)), 'notes written, missing at the end').toEqual([])
-    expect([...writtenAfterKill].filter((id) => !finalIds.has(id)), "the victim's clients' notes written after the kill, missing").toEqual([])
-    // Each note once, as its writer wrote it, and nothing else.
-    expect([...finalIds].sort()).toEqual([...written.keys()].sort())
-    for (const [id, text] of written) expect(textOf(final[id]), id).toBe(text)
+      await waitUntil(
+        () => {
+          const sizes = clients.map((c) => getRecordsMap(c.doc).size)
+          if (sizes.some((s) => s !== sizes[0])) return false
+          const first = canonical(clients[0]!.doc)
+          return clients.every((c) => canonical(c.doc) === first)
+        },
+        'every client equal',
+        30_000,
+      )
+      const convergeMs = Date.now() - stoppedAt
+      const final = recordsOf(clients[0]!.doc)
+      const finalIds = new Set(Object.keys(final).filter((id) => id.startsWith('shape:')))
+      const everSeen = new Set(seenFromOthers.flatMap((s) => [...s]))
+      expect([...everSeen].filter((id) => !finalIds.has(id)), 'notes some client saw, missing at the end').toEqual([])
+      expect([...written.keys()].filter((id) => !finalIds.has(id)), 'notes written, missing at the end').toEqual([])
+      expect([...writtenAfterKill].filter((id) => !finalIds.has(id)), "the victim's clients' notes written after the kill, missing").toEqual([])
+      // Each note once, as its writer wrote it, and nothing else.
+      expect([...finalIds].sort()).toEqual([...written.keys()].sort())
+      for (const [id, text] of written) expect(textOf(final[id]), id).toBe(text)
 
-    // PostgreSQL holds it all, and a newcomer through the load balancer gets it.
-    expect(recordsOf(await boardInPostgres(schema, board.id))).toEqual(final)
-    const late = await client(lb, lab.id, board.id, lab.tokens.viewer, 'late')
-    expect(recordsOf(late.doc)).toEqual(final)
-    console.info(
-      `instance loss: ${written.size} notes by 6 clients over 3 instances; ${seenAtKill.size} seen by another client at the kill, all in PostgreSQL; ` +
-        `${writtenAfterKill.size} written by the victim's ${victimClients.length} clients after it, all kept; ` +
-        `3 processes started in ${startMs} ms, the victim's clients synced again ${reconnectMs} ms after the balancer let them, all equal ${convergeMs} ms after the burst`,
-    )
-  }, 120_000)
+      // PostgreSQL holds it all, and a newcomer through the load balancer gets it.
+      expect(recordsOf(await boardInPostgres(schema, board.id))).toEqual(final)
+      const late = await client(lb, lab.id, board.id, lab.tokens.viewer, 'late')
+      expect(recordsOf(late.doc)).toEqual(final)
+      console.info(
+        `${how}: ${written.size} notes by 6 clients over 3 instances; ${seenAtKill.size} seen by another client at the kill, all in PostgreSQL; ` +
+          `${writtenAfterKill.size} written by the victim's ${victimClients.length} clients after it, all kept; ` +
+          `3 processes started in ${startMs} ms, the victim's clients synced again ${reconnectMs} ms after the balancer let them, all equal ${convergeMs} ms after the burst`,
+      )
+    }, 120_000)
+  }
 
   it('kill -9 with no burst, then a new process on the same schema: the board is intact', async () => {
     const { schema, instances, lb } = await cluster(1)
