@@ -31,6 +31,12 @@ let cluster: Cluster | undefined
 if (config.redisUrl) {
   const { RedisCluster } = await import('./cluster/RedisCluster')
   cluster = new RedisCluster({ url: config.redisUrl, logger })
+} else if (config.databaseUrl) {
+  // One instance on PostgreSQL; should others share it without Redis, boards still converge
+  // through storage and compaction never drops a row another instance wrote.
+  const { StorageOnlyCluster } = await import('./cluster/StorageOnlyCluster')
+  cluster = new StorageOnlyCluster()
+  logger.info('DATABASE_URL without REDIS_URL: fine for one instance; several instances on this database need REDIS_URL (without it, their edits reach each other only every CLUSTER_POLL_MS and secrets replaced or boards deleted elsewhere do not close connections here)')
 }
 const server = new FabriqueServer({ config, logger, ...(storage && { storage }), ...(cluster && { cluster }) })
 const port = await server.listen()
@@ -38,7 +44,7 @@ const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : 
 logger.info('Fabrique is listening', {
   url: `http://${shown}:${port}`,
   storage: config.databaseUrl ? `PostgreSQL ${withoutPassword(config.databaseUrl)}` : `SQLite in ${config.dataDir}`,
-  ...(cluster && { instance: cluster.instanceId, redis: withoutPassword(config.redisUrl!) }),
+  ...(config.redisUrl && cluster && { instance: cluster.instanceId, redis: withoutPassword(config.redisUrl) }),
 })
 
 let stopping = false

@@ -171,3 +171,34 @@ describe.skipIf(!up)('compaction with several writers', () => {
     }
   }, 90_000)
 })
+
+describe.skipIf(!up)('several instances on one PostgreSQL without Redis (a mistake the logs warn about)', () => {
+  it('compaction never drops a row another instance wrote, and edits still reach everyone through storage', async () => {
+    const cluster = await startInstances(2, { withoutRedis: true, env: { COMPACT_AFTER_UPDATES: '2', CLUSTER_POLL_MS: '200', CLUSTER_GAP_MS: '50' } })
+    const providers: { destroy(): void }[] = []
+    try {
+      const { lab, board } = await createLabAndBoard(cluster.instances[0]!.url)
+      const [onA, onB] = await Promise.all(
+        [0, 1].map(async (i) => {
+          const c = connect(cluster.instances[i]!.wsUrl, board.id, lab.tokens.participant, new Y.Doc())
+          providers.push(c.provider)
+          await waitSynced(c.provider)
+          return c
+        }),
+      )
+      getRecordsMap(onB!.doc).set('shape:fromB', note('fromB', 'écrit sur B'))
+      await waitFor(async () => (await cluster.instances[1]!.server.storage.loadUpdates(board.id)).updates.some((u) => Buffer.from(u).includes('fromB')), 'B’s note stored')
+      // A writes enough to compact several times, before it could have read B's row.
+      for (let k = 0; k < 6; k++) getRecordsMap(onA!.doc).set(`shape:a${k}`, note(`a${k}`, `a${k}`))
+      await waitFor(() => getRecordsMap(onA!.doc).has('shape:fromB') && getRecordsMap(onB!.doc).has('shape:a5'), 'each sees the other’s notes (through storage)', 10_000)
+      for (const instance of cluster.instances) await (await instance.server.rooms.getRoom(board.id)).settle()
+      const stored = await cluster.instances[0]!.server.storage.loadUpdates(board.id)
+      const replayed = new Y.Doc()
+      for (const u of stored.updates) Y.applyUpdate(replayed, u)
+      expect([...getRecordsMap(replayed).keys()].filter((k) => k.startsWith('shape:')).sort()).toEqual(['shape:a0', 'shape:a1', 'shape:a2', 'shape:a3', 'shape:a4', 'shape:a5', 'shape:fromB'])
+    } finally {
+      for (const p of providers) p.destroy()
+      await cluster.stop()
+    }
+  }, 60_000)
+})

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import pg from 'pg'
+import type { Cluster } from '../../server/cluster/Cluster'
 import { RedisCluster } from '../../server/cluster/RedisCluster'
+import { StorageOnlyCluster } from '../../server/cluster/StorageOnlyCluster'
 import { loadConfig } from '../../server/config'
 import { FabriqueServer } from '../../server/FabriqueServer'
 import { createLogger } from '../../server/logger'
@@ -26,7 +28,7 @@ export async function freshPostgresSchema(): Promise<{ schema: string; drop(): P
 /** One Fabrique instance of a test cluster, in this process. */
 export interface TestInstance {
   server: FabriqueServer
-  cluster: RedisCluster
+  cluster: Cluster
   url: string
   wsUrl: string
   stop(): Promise<void>
@@ -48,7 +50,7 @@ export interface TestInstances {
  * its own Redis connections (a channel prefix of their own, so test clusters never hear each
  * other): what several processes behind a load balancer would be, minus the processes.
  */
-export async function startInstances(n: number, options: { env?: Record<string, string>; redis?: string } = {}): Promise<TestInstances> {
+export async function startInstances(n: number, options: { env?: Record<string, string>; redis?: string; withoutRedis?: boolean } = {}): Promise<TestInstances> {
   const { schema, drop } = await freshPostgresSchema()
   const prefix = `fabrique-test-${randomBytes(4).toString('hex')}:`
   const running = new Set<TestInstance>()
@@ -65,13 +67,18 @@ export async function startInstances(n: number, options: { env?: Record<string, 
       API_WRITES_PER_MINUTE_PER_ADDRESS: '1000000',
       CONNECTIONS_PER_MINUTE_PER_ADDRESS: '1000000',
       DATABASE_URL: postgresUrl(),
-      REDIS_URL: options.redis ?? redisUrl(),
+      ...(!options.withoutRedis && { REDIS_URL: options.redis ?? redisUrl() }),
       ...options.env,
     })
     const logger = createLogger(config.logLevel).child({ instance: index })
     const storage = await PostgresStorage.open(config.databaseUrl!, { schema, maxConnections: 4, applicationName: `fabrique-test-${index}` })
-    const cluster = new RedisCluster({ url: config.redisUrl!, logger, prefix, instanceId: `${prefix}${index}` })
-    await cluster.ready()
+    let cluster: Cluster
+    if (options.withoutRedis) cluster = new StorageOnlyCluster()
+    else {
+      const redis = new RedisCluster({ url: config.redisUrl!, logger, prefix, instanceId: `${prefix}${index}` })
+      await redis.ready()
+      cluster = redis
+    }
     const server = new FabriqueServer({ config, logger, storage, cluster })
     const port = await server.listen()
     let stopped: Promise<void> | null = null
