@@ -40,7 +40,7 @@ for (const board of init.boards) {
     clients.push(
       new LoadClient(
         {
-          url: board.url,
+          url: board.urls?.length ? board.urls[slot % board.urls.length]! : board.url,
           protocol: createProtocol(init.protocol, board.documentName, board.token),
           board: board.index,
           slot,
@@ -52,7 +52,13 @@ for (const board of init.boards) {
     )
   }
 }
+/**
+ * Writers in the order they write within each period (evenly spaced). `adjacent` (default):
+ * board by board, so a board's writers write within ~1 ms of each other; `spread`: slot by
+ * slot, so they write a third of a period apart (BENCH_WRITER_SCHEDULE).
+ */
 const writers = clients.filter((c) => c.isWriter)
+if (init.writerSchedule === 'spread') writers.sort((a, b) => a.setup.slot - b.setup.slot || a.setup.board - b.setup.board)
 
 async function connectAll(): Promise<void> {
   const started = nowUs()

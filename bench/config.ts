@@ -27,6 +27,11 @@ export interface BenchConfig {
   connectConcurrency: number
   /** Clients re-announce their awareness state this often, as y-protocols clients do (15 s). */
   awarenessRenewMs: number
+  /**
+   * When each writer writes within a period: `adjacent` (default) board by board, a board's
+   * writers within ~1 ms of each other; `spread`, a board's writers a third of a period apart.
+   */
+  writerSchedule: 'adjacent' | 'spread'
   servers: ServerId[]
   /** How TypeScript bench scripts (Hocuspocus's) run: bundled by esbuild on plain node (default, as Fabrique's production build) or through tsx. */
   runtime: 'tsx' | 'bundle'
@@ -82,8 +87,11 @@ export function loadBenchConfig(): BenchConfig {
   for (const s of servers) {
     if (!(SERVER_IDS as readonly string[]).includes(s)) throw new Error(`BENCH_SERVERS: unknown server "${s}" (known: ${SERVER_IDS.join(', ')})`)
   }
+  const schedule = process.env.BENCH_WRITER_SCHEDULE?.trim() || 'adjacent'
+  if (schedule !== 'adjacent' && schedule !== 'spread') throw new Error(`BENCH_WRITER_SCHEDULE must be "adjacent" or "spread", got "${schedule}"`)
+  const writerSchedule: 'adjacent' | 'spread' = schedule
   const isFullLoad =
-    boards === 60 && clientsPerBoard === 20 && writersPerBoard === 3 && hz === 10 && seconds === 15 && recordBytes === 400
+    boards === 60 && clientsPerBoard === 20 && writersPerBoard === 3 && hz === 10 && seconds === 15 && recordBytes === 400 && writerSchedule === 'adjacent'
   const writeReport = process.env.BENCH_WRITE_REPORT
     ? process.env.BENCH_WRITE_REPORT === '1'
     : isFullLoad && servers.length === SERVER_IDS.length && (process.env.BENCH_RUNTIME ?? 'bundle') === 'bundle' && (process.env.BENCH_WORKERS ?? '1') === '1'
@@ -99,6 +107,7 @@ export function loadBenchConfig(): BenchConfig {
     workers: int('BENCH_WORKERS', 1, 1, 64),
     connectConcurrency: int('BENCH_CONNECT_CONCURRENCY', 50, 1, 10_000),
     awarenessRenewMs: int('BENCH_AWARENESS_RENEW_MS', 15_000, 0, 3_600_000),
+    writerSchedule,
     servers: servers as ServerId[],
     runtime: runtime(),
     rounds: int('BENCH_ROUNDS', 1, 1, 100),

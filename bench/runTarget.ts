@@ -99,7 +99,7 @@ const MiB = (kib: number) => round(kib / 1024, 1)
 const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./clientWorker.ts', import.meta.url).href)}) })`
 
-class WorkerHandle {
+export class WorkerHandle {
   readonly worker: Worker
   private readonly waiting = new Map<string, (msg: FromWorker) => void>()
   private fatal: Error | null = null
@@ -144,7 +144,7 @@ class WorkerHandle {
 }
 
 /** Splits boards into `n` consecutive, near-equal runs. */
-function partition(boards: BoardEndpoint[], n: number): BoardEndpoint[][] {
+export function partition(boards: BoardEndpoint[], n: number): BoardEndpoint[][] {
   const parts: BoardEndpoint[][] = []
   const size = Math.ceil(boards.length / n)
   for (let i = 0; i < boards.length; i += size) parts.push(boards.slice(i, i + size))
@@ -194,6 +194,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
           connectConcurrency: config.connectConcurrency,
           connectTimeoutMs: 60_000,
           awarenessRenewMs: config.awarenessRenewMs,
+          writerSchedule: config.writerSchedule,
         }),
       )
     }

@@ -6,6 +6,11 @@ export interface BoardEndpoint {
   index: number
   /** WebSocket URL a client opens (token included for Fabrique). */
   url: string
+  /**
+   * Several instances (bench/cluster): client `slot` of the board opens `urls[slot % urls.length]`
+   * instead of `url`, so a board's clients are spread round-robin over the instances.
+   */
+  urls?: string[]
   /** Document name inside the protocol (Hocuspocus) or for display. */
   documentName: string
   token: string
@@ -26,6 +31,8 @@ export interface WorkerInit {
   connectConcurrency: number
   connectTimeoutMs: number
   awarenessRenewMs: number
+  /** Order of the writers within a period (see clientWorker.ts); default `adjacent`. */
+  writerSchedule?: 'adjacent' | 'spread'
 }
 
 export type ToWorker =

@@ -4,7 +4,7 @@ import type { BenchTarget } from './BenchTarget'
 import { spawnServer } from './serverProcess'
 import { tsEntryArgs } from './tsEntry'
 
-async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+export async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -20,7 +20,7 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
  * prebuilt board seeds) and started with plain node. Boards are created through the JSON API
  * in one lab; every client uses the lab's participant token.
  */
-async function productionArgs(): Promise<string[]> {
+export async function productionArgs(): Promise<string[]> {
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' })
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-seeds.ts'], { stdio: 'inherit' })
   // Exactly the node arguments of `npm run serve`, so the bench measures what production runs.
