@@ -1,4 +1,3 @@
-import * as Y from 'yjs'
 import type { Logger } from '../logger'
 import type { Storage } from '../persistence/Storage'
 import type { Cluster } from './Cluster'
@@ -164,7 +163,8 @@ export class BoardLink implements RoomFanout {
           const { updates, lastSeq } = await this.options.storage.loadUpdatesSince(this.boardId, from)
           if (this.closed || !this.room) return
           if (updates.length > 0) {
-            this.room.applyRemote(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates))
+            // Row by row, as they were stored: each relayed whole if it adds anything (see Room.applyRemote).
+            for (const update of updates) this.room.applyRemote(update)
             this.caughtUpRows += updates.length
             if (this.watermark.hasGap || lastSeq > from + updates.length) this.options.logger.debug('caught up from storage', { boardId: this.boardId, from, to: lastSeq, rows: updates.length })
           }

@@ -219,23 +219,25 @@ export class Room {
   }
 
   /**
-   * Applies an update another instance stored (it was judged there, by the same rules) and
-   * relays to this instance's clients what it added: nothing when it was known already.
+   * Applies an update another instance stored (it was judged there, by the same rules) and,
+   * when it added anything, relays it to this instance's clients as it was stored: a row can
+   * hold several writes of one key (a burst stored together), and what the transaction here
+   * would report keeps only the last of them — clients here would never see the others, as
+   * the other instance's clients did. Nothing is relayed when it was all known already.
    */
   applyRemote(update: Uint8Array): void {
     if (this.failed) return
-    const captured: Uint8Array[] = []
-    const capture = (u: Uint8Array) => void captured.push(u)
-    this.doc.on('update', capture)
+    let added = false
+    const changed = () => void (added = true)
+    this.doc.on('update', changed)
     try {
       Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
     } finally {
-      this.doc.off('update', capture)
+      this.doc.off('update', changed)
     }
-    if (captured.length === 0) return
+    if (!added) return
     this.version++
-    const net = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured)
-    this.broadcast(syncMessage(SyncMessageType.update, net), null)
+    this.broadcast(syncMessage(SyncMessageType.update, update), null)
   }
 
   /** Presence from another instance's clients: relayed here, and kept for newcomers. */

@@ -73,6 +73,26 @@ describe.skipIf(!up)('three instances on PostgreSQL and Redis', () => {
     }
   })
 
+  it('a burst stored as one row (two writes of one note) reaches clients on another instance with both writes, as it reached those of the writer’s instance', async () => {
+    const { lab, board } = await createLabAndBoard(cluster.instances[0]!.url)
+    const writer = await client(0, board.id, lab.id, lab.tokens.participant, 'W')
+    const readers = await Promise.all([0, 1].map((i) => client(i, board.id, lab.id, lab.tokens.viewer, `R${i}`)))
+    const received = readers.map((r) => {
+      const bytes: Buffer[] = []
+      r.provider.ws!.addEventListener('message', (event: MessageEvent) => bytes.push(Buffer.from(event.data as ArrayBuffer)))
+      return bytes
+    })
+    // Two writes of the same note in one tick: stored together, as one row.
+    getRecordsMap(writer.doc).set('shape:burst', note('burst', 'FIRST-WRITE-7731'))
+    getRecordsMap(writer.doc).set('shape:burst', note('burst', 'SECOND-WRITE-7731'))
+    await waitFor(() => readers.every((r) => getRecordsMap(r.doc).has('shape:burst')), 'the note on both readers')
+    for (const bytes of received) {
+      const all = Buffer.concat(bytes)
+      expect(all.includes('SECOND-WRITE-7731')).toBe(true)
+      expect(all.includes('FIRST-WRITE-7731')).toBe(true)
+    }
+  })
+
   it('presence crosses instances: a cursor on A is seen on B and C, and leaves everywhere when its client does', async () => {
     const { lab, board } = await createLabAndBoard(cluster.instances[0]!.url)
     const [a, b, c] = await Promise.all([0, 1, 2].map((i) => client(i, board.id, lab.id, lab.tokens.participant, `P${i}`)))
