@@ -82,7 +82,12 @@ export class BoardLink implements RoomFanout {
     for (const message of buffered) this.receive(message)
     // What was stored between reading the board and the subscription taking effect.
     void this.catchUp()
-    this.pollTimer = setInterval(() => void this.catchUp(), this.options.pollMs)
+    // Boards loaded together do not all poll together: the first poll comes at a random point.
+    this.pollTimer = setTimeout(() => {
+      void this.catchUp()
+      this.pollTimer = setInterval(() => void this.catchUp(), this.options.pollMs)
+      this.pollTimer.unref()
+    }, Math.random() * this.options.pollMs)
     this.pollTimer.unref()
   }
 
@@ -186,7 +191,10 @@ export class BoardLink implements RoomFanout {
     this.closed = true
     this.unsubscribe()
     if (this.gapTimer) clearTimeout(this.gapTimer)
-    if (this.pollTimer) clearInterval(this.pollTimer)
+    if (this.pollTimer) {
+      clearTimeout(this.pollTimer)
+      clearInterval(this.pollTimer)
+    }
     this.room = null
     this.buffered = []
   }
