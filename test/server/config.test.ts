@@ -46,6 +46,11 @@ describe('loadConfig', () => {
       syncTicketTtlMs: 60_000,
       checkpointIdleMs: 600_000,
       binRetentionDays: 30,
+      databaseUrl: null,
+      databasePoolSize: 10,
+      redisUrl: null,
+      clusterGapMs: 500,
+      clusterPollMs: 10_000,
     })
   })
 
@@ -85,6 +90,11 @@ describe('loadConfig', () => {
         SYNC_TICKET_TTL_MS: '250',
         CHECKPOINT_IDLE_MS: '5000',
         BIN_RETENTION_DAYS: '90',
+        DATABASE_URL: 'postgres://fabrique@db:5432/fabrique',
+        DATABASE_POOL_SIZE: '4',
+        REDIS_URL: 'redis://cache:6379',
+        CLUSTER_GAP_MS: '200',
+        CLUSTER_POLL_MS: '5000',
       },
       cwd,
     )
@@ -118,6 +128,11 @@ describe('loadConfig', () => {
       syncTicketTtlMs: 250,
       checkpointIdleMs: 5000,
       binRetentionDays: 90,
+      databaseUrl: 'postgres://fabrique@db:5432/fabrique',
+      databasePoolSize: 4,
+      redisUrl: 'redis://cache:6379',
+      clusterGapMs: 200,
+      clusterPollMs: 5000,
     })
   })
 
@@ -137,6 +152,14 @@ describe('loadConfig', () => {
     const err = configError({ PORT: value })
     expect(err.message).toMatch(/^PORT /)
     expect(err.message).toContain(JSON.stringify(value))
+  })
+
+  it('refuses a DATABASE_URL or REDIS_URL of another kind, and REDIS_URL without DATABASE_URL (SQLite is for one instance)', () => {
+    expect(configError({ DATABASE_URL: 'mysql://db/fabrique' }).message).toMatch(/^DATABASE_URL /)
+    expect(configError({ DATABASE_URL: 'postgres://db/f', REDIS_URL: 'http://cache' }).message).toMatch(/^REDIS_URL /)
+    expect(configError({ REDIS_URL: 'redis://cache:6379' }).message).toMatch(/^REDIS_URL needs DATABASE_URL/)
+    expect(configError({ DATABASE_URL: 'postgres://db/f', DATABASE_POOL_SIZE: '0' }).message).toMatch(/^DATABASE_POOL_SIZE /)
+    expect(configError({ DATABASE_URL: 'postgres://db/f', CLUSTER_GAP_MS: '5' }).message).toMatch(/^CLUSTER_GAP_MS /)
   })
 
   it('accepts PORT=0 (any free port) and PORT with surrounding spaces', () => {
