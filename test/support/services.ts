@@ -38,9 +38,23 @@ const NAMES: Record<Service, string> = { postgres: 'PostgreSQL', redis: 'Redis' 
 const URLS: Record<Service, () => string> = { postgres: postgresUrl, redis: redisUrl }
 
 /**
- * True when every service in `needed` answers. Otherwise prints one line
- * (`PostgreSQL not reachable at … — skipped the PostgreSQL tests`) and answers false, for
- * `describe.skipIf`; with `FABRIQUE_REQUIRE_SERVICES=1` it throws instead, failing the file.
+ * The one line `npm test` prints when PostgreSQL or Redis do not answer (from the global
+ * setup), or null when both do.
+ */
+export async function missingServicesLine(): Promise<string | null> {
+  const available = await servicesAvailable()
+  const missing = (Object.keys(NAMES) as Service[]).filter((service) => !available[service])
+  if (missing.length === 0) return null
+  const where = missing.map((service) => `${NAMES[service]} not reachable at ${withoutPassword(URLS[service]())}`).join(', ')
+  return process.env.FABRIQUE_REQUIRE_SERVICES === '1'
+    ? `${where}: the tests that need them fail (FABRIQUE_REQUIRE_SERVICES=1)`
+    : `${where} — skipped the tests that need ${missing.length > 1 ? 'them' : 'it'} (${available.postgres ? 'several instances' : 'storage on PostgreSQL, several instances, the copy to PostgreSQL'})`
+}
+
+/**
+ * True when every service in `needed` answers; otherwise false, for `describe.skipIf` (the
+ * global setup has said so in one line) — or, with `FABRIQUE_REQUIRE_SERVICES=1`, it throws,
+ * failing the file.
  */
 export async function requireServices(needed: readonly Service[], what: string): Promise<boolean> {
   const available = await servicesAvailable()
@@ -48,7 +62,6 @@ export async function requireServices(needed: readonly Service[], what: string):
   if (missing.length === 0) return true
   const where = missing.map((service) => `${NAMES[service]} not reachable at ${withoutPassword(URLS[service]())}`).join(', ')
   if (process.env.FABRIQUE_REQUIRE_SERVICES === '1') throw new Error(`${where}, and FABRIQUE_REQUIRE_SERVICES=1: ${what} must run, not be skipped`)
-  console.warn(`${where} — skipped ${what}`)
   return false
 }
 
