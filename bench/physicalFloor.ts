@@ -5,7 +5,8 @@
 // its 19 readers. Two ways, one after the other: `ws.send` per recipient (framing each time),
 // and one prebuilt frame written to each TCP socket (what Fabrique's rooms do). No Yjs, no
 // storage, no parsing: the readers (in a child process) only count messages. The sender's CPU
-// over the window is the floor.
+// over the window is the floor; the readers' CPU is what any load generator must spend at
+// least to receive it (both share the machine's two cores). FLOOR_BOARDS=250 for 5,000 clients.
 import { fork } from 'node:child_process'
 import type { Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -31,9 +32,11 @@ if (process.argv[2] === 'readers') {
     sockets.push(ws)
     await new Promise((r) => ws.once('open', r))
   }
+  const { cpuSeconds: readerCpu } = await import('./procStats')
+  const cpuAtReady = readerCpu('self')
   process.send!({ ready: true })
   process.on('message', () => {
-    process.send!({ received })
+    process.send!({ received, cpuSeconds: readerCpu('self') - cpuAtReady })
     for (const ws of sockets) ws.terminate()
     process.exit(0)
   })
@@ -81,10 +84,13 @@ async function run(mode: 'ws.send' | 'prebuilt frame'): Promise<void> {
   while (wss.clients.size && [...wss.clients].some((c) => c.bufferedAmount > 0)) await new Promise((r) => setTimeout(r, 5))
   const cpu = cpuSeconds('self') - cpu0
   readers.send('report')
-  const { received } = await new Promise<{ received: number }>((resolve) => readers.once('message', (m) => resolve(m as { received: number })))
+  const { received, cpuSeconds: readerCpu } = await new Promise<{ received: number; cpuSeconds: number }>((resolve) =>
+    readers.once('message', (m) => resolve(m as { received: number; cpuSeconds: number })),
+  )
   process.stdout.write(
     `${mode}: ${writes} writes → ${sends} sends of ${BYTES} B to ${BOARDS * CLIENTS} sockets in ${((Date.now() - started) / 1000).toFixed(1)} s; ${received} received\n` +
-      `sender CPU: ${cpu.toFixed(2)} s, ${((cpu / sends) * 1e6).toFixed(2)} µs per send\n`,
+      `sender CPU: ${cpu.toFixed(2)} s, ${((cpu / sends) * 1e6).toFixed(2)} µs per send; ` +
+      `readers' CPU (receiving only, counting messages): ${readerCpu.toFixed(2)} s, ${((readerCpu / Math.max(1, received)) * 1e6).toFixed(2)} µs per message\n`,
   )
   readers.kill()
   wss.close()

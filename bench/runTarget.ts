@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { writesPerWriter, type BenchConfig } from './config'
+import { generatorHealth, type GeneratorHealth } from './generatorHealth'
 import { nowUs } from './marker'
 import { cpuSeconds, directoryBytes, machineBusySeconds, memory } from './procStats'
 import type { BenchTarget } from './servers/BenchTarget'
@@ -58,6 +59,10 @@ export interface TargetResult {
     /** Updates a writer received before their dependencies (even if resolved later). */
     updatesAppliedOutOfOrder: number
     bytesReceived: number
+    /** Messages the clients received per delivered (write, reader) pair: < 1 when the server merges a board's writes into one relay. */
+    messagesPerDeliveredPair: number
+    /** Did the load generator deliver the load asked? Latencies measured while it lagged are marked so. */
+    generator: GeneratorHealth
   }
   server: {
     pid: number
@@ -75,6 +80,8 @@ export interface TargetResult {
     /** VmHWM: peak resident memory over the whole run. */
     peakRssMiB: number
     rssAfterLoadMiB: number
+    /** Server CPU during the load window per delivered (write, reader) pair, µs. */
+    cpuUsPerDeliveredPair: number
     /** Server CPU, % of one core, per second of the load window. */
     cpuTimelinePct: number[]
     shutdown: { how: string; ms: number }
@@ -287,6 +294,14 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         writersWithPendingUpdates: results.reduce((n, r) => n + r.writersWithPendingUpdates, 0),
         updatesAppliedOutOfOrder: results.reduce((n, r) => n + r.pendingAfterApply, 0),
         bytesReceived: results.reduce((n, r) => n + r.bytesIn, 0),
+        messagesPerDeliveredPair: delivered ? round(results.reduce((n, r) => n + r.messagesIn, 0) / delivered, 3) : 0,
+        generator: generatorHealth({
+          writesSent,
+          writesExpected: config.boards * config.writersPerBoard * perWriter,
+          clientWorkerElu: results.map((r) => r.loadElu),
+          writeLagMs: summarize(done.flatMap((d) => d.lagMs)),
+          hz: config.hz,
+        }),
       },
       server: {
         pid,
@@ -298,6 +313,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         rssAtReadyMiB: MiB(rssAtReady),
         peakRssMiB: MiB(mem.hwmKiB),
         rssAfterLoadMiB: MiB(rssAfterLoad),
+        cpuUsPerDeliveredPair: delivered ? round(((cpuLoadEnd - cpuLoadStart) / delivered) * 1e6, 2) : 0,
         cpuTimelinePct: timeline,
         shutdown,
         dataBytes,
