@@ -141,8 +141,8 @@ export class MemoryStorage implements Storage {
     const replaced = rows.filter((r) => r.seq <= throughSeq)
     const kept = rows.filter((r) => r.seq > throughSeq)
     // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
-    const snapshotRow = { seq: replaced.at(-1)?.seq ?? ++this.seq, data: snapshot.slice() }
-    this.updates.set(boardId, replaced.length > 0 ? [snapshotRow, ...kept] : [...kept, snapshotRow])
+    if (replaced.length === 0) return
+    this.updates.set(boardId, [{ seq: replaced.at(-1)!.seq, data: snapshot.slice() }, ...kept])
   }
   async countUpdates(boardId: string): Promise<number> {
     return this.updates.get(boardId)?.length ?? 0

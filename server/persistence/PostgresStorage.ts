@@ -349,8 +349,7 @@ export class PostgresStorage implements Storage {
       )
       // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
       const seq = rows[0]?.seq ?? null
-      if (seq === null) await client.query(APPEND, [boardId, [asBuffer(snapshot)]])
-      else await client.query('INSERT INTO board_updates (board_id, seq, data) VALUES ($1, $2, $3)', [boardId, seq, snapshot])
+      if (seq !== null) await client.query('INSERT INTO board_updates (board_id, seq, data) VALUES ($1, $2, $3)', [boardId, seq, snapshot])
     })
   }
 

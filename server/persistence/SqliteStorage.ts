@@ -494,8 +494,7 @@ export class SqliteStorage implements Storage {
       // The snapshot takes the place of the newest row it replaces (see Storage.compactUpdates).
       const { seq } = this.stmt.newestSeqThrough.get(boardId, throughSeq)!
       this.stmt.deleteUpdatesThrough.run(boardId, throughSeq)
-      if (seq === null) this.stmt.appendUpdate.run(boardId, snapshot)
-      else this.stmt.insertUpdateAt.run(seq, boardId, snapshot)
+      if (seq !== null) this.stmt.insertUpdateAt.run(seq, boardId, snapshot)
     })()
     this.scheduleVacuum()
   }

@@ -155,7 +155,9 @@ export interface Storage {
    * are. The snapshot takes the sequence number of the newest row it replaces: it stays before
    * the rows it was not made from, `lastSeq` does not move, and a reader that had seen the log
    * through that number lacks nothing (it had seen every row replaced). When no row is at or
-   * below `throughSeq`, the snapshot is appended like an update.
+   * below `throughSeq` (another process compacted them into a row above it), nothing is replaced
+   * and nothing is written: the rows above hold everything. (Appending the snapshot there would
+   * give it a number no instance was told about: a gap each would wait to fill.)
    */
   compactUpdates(boardId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
   countUpdates(boardId: string): Promise<number>
