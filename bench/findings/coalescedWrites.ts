@@ -26,6 +26,9 @@ class CollectingSocket implements RoomSocket {
   send(data: Uint8Array): void {
     this.sent.push(data)
   }
+  sendAll(messages: readonly Uint8Array[]): void {
+    for (const message of messages) this.sent.push(message)
+  }
   close(): void {}
   terminate(): void {}
 }

@@ -67,14 +67,24 @@ export class Connection {
    * resyncs, which is better than silently skipping messages it would never get again.
    */
   send(message: Uint8Array): void {
-    if (this.closed) return
+    if (this.keepsUp()) this.socket.send(message)
+  }
+
+  /** Sends several messages in order, in one write when the socket can (same rule as `send`). */
+  sendAll(messages: readonly Uint8Array[]): void {
+    if (this.keepsUp()) this.socket.sendAll(messages)
+  }
+
+  /** False, after dropping it, when the connection has more unsent than it may. */
+  private keepsUp(): boolean {
+    if (this.closed) return false
     const unsent = this.socket.bufferedAmount
     if (unsent <= this.sendBufferLimit) this.stateBacklog = 0
     else if (unsent > this.sendBufferLimit + this.stateBacklog) {
       this.drop()
-      return
+      return false
     }
-    this.socket.send(message)
+    return true
   }
 
   /**

@@ -138,8 +138,9 @@ const MAX_REFUSALS_TOLD = 50
  * broken (dropping its update would leave its later ones waiting forever).
  *
  * Durability rule: a document update is stored before anyone else receives it. Updates that
- * arrive within one event-loop turn are applied together, stored as one row, then broadcast
- * as one message. A sync step 1 that arrives while a write is in flight is answered once that
+ * arrive within one flush window are applied one by one, stored in one transaction (a row
+ * each), then broadcast together: one write per recipient holding them all, each as it was
+ * stored (no merging: decoding and re-encoding them cost more than the extra frame headers). A sync step 1 that arrives while a write is in flight is answered once that
  * write is durable, so no client ever sees content a crash could take back.
  */
 export class Room {
@@ -543,21 +544,28 @@ export class Room {
       }
     }
     if (parts.length > 0) {
-      // Stored as one row, relayed as one message.
-      const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
+      // A row each, appended in the same task: one transaction, numbered in this order.
       this.version++
+      let seqs: number[]
       try {
-        this.lastSeq = await this.options.storage.appendUpdate(this.boardId, update)
-        this.storedRows++
-        this.storedBytes += update.byteLength
+        seqs = await Promise.all(parts.map((part) => this.options.storage.appendUpdate(this.boardId, part)))
       } catch (err) {
         for (const job of serverWrites) job.reject(err)
         this.fail(err)
         return
       }
-      this.options.fanout?.stored(this.lastSeq, update)
+      for (let i = 0; i < parts.length; i++) {
+        this.storedRows++
+        this.storedBytes += parts[i]!.byteLength
+        this.options.fanout?.stored(seqs[i]!, parts[i]!)
+      }
+      this.lastSeq = seqs[seqs.length - 1]!
       const only = !echo && origins.size === 1 ? [...origins][0]! : null
-      this.broadcast(syncMessage(SyncMessageType.update, update), only)
+      // Relayed together: one write per recipient.
+      this.broadcastAll(
+        parts.map((part) => syncMessage(SyncMessageType.update, part)),
+        only,
+      )
     }
     for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
     for (const job of serverWrites) {
@@ -734,6 +742,14 @@ export class Room {
   private broadcast(message: Uint8Array, except: Connection | null): void {
     for (const connection of this.connections) {
       if (connection !== except) connection.send(message)
+    }
+  }
+
+  /** Several messages to everyone but `except`, in order, one write per connection. */
+  private broadcastAll(messages: readonly Uint8Array[], except: Connection | null): void {
+    if (messages.length === 1) return this.broadcast(messages[0]!, except)
+    for (const connection of this.connections) {
+      if (connection !== except) connection.sendAll(messages)
     }
   }
 

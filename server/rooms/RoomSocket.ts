@@ -4,6 +4,11 @@
  */
 export interface RoomSocket {
   send(data: Uint8Array): void
+  /**
+   * Sends several messages, in order, as if by `send` each: a socket may write them to the
+   * network at once (one system call instead of one per message).
+   */
+  sendAll(messages: readonly Uint8Array[]): void
   /** Bytes handed to `send` that have not reached the network yet. */
   readonly bufferedAmount: number
   close(code: number, reason: string): void

@@ -57,7 +57,7 @@ export class SyncEndpoint {
   private readonly wss: WebSocketServer
   private readonly alive = new WeakMap<WebSocket, boolean>()
   /** WebSocket frames of broadcast messages, built once per message for all recipients. */
-  private readonly frames = new WeakMap<Uint8Array, Buffer>()
+  private readonly frames = new WeakMap<object, Buffer>()
   private readonly pingTimer: NodeJS.Timeout
   private accepting = true
   private readonly upgrades: RateLimiter

@@ -30,25 +30,34 @@ export function binaryFrame(data: Uint8Array): Buffer {
   return frame
 }
 
+/** Complete frames for `messages`, one after the other in one buffer (written in one call). */
+export function binaryFrames(messages: readonly Uint8Array[]): Buffer {
+  const frames = messages.map(binaryFrame)
+  return Buffer.concat(frames)
+}
+
 /**
  * Adapts a `ws` socket to the {@link RoomSocket} interface rooms depend on.
  *
  * A room broadcasts one message object to every connection: it is framed once (frames are
  * shared through `frames`, keyed by the message) and written to each TCP socket as is, instead
  * of `ws` framing and writing it anew for each recipient — that was the largest cost of the
- * server under load. When `ws` is busy with something of its own (a queued frame), the socket
+ * server under load. Several messages for the same recipients (`sendAll`: a board's updates
+ * stored in one flush) are framed one after the other in one buffer, and written in one call.
+ * When `ws` is busy with something of its own (a queued frame), the socket
  * falls back to `ws.send`, so frames never interleave.
  */
 export class WsRoomSocket implements RoomSocket {
   constructor(
     private readonly ws: WebSocket,
-    private readonly frames: WeakMap<Uint8Array, Buffer>,
+    /** Frames already built, per message (or list of messages) sent to several sockets. */
+    private readonly frames: WeakMap<object, Buffer>,
   ) {}
 
   send(data: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return
-    const { _socket: socket, _sender: sender } = this.ws as unknown as WsInternals
-    if (!socket || !sender || sender._state !== 0 || !Array.isArray(sender._queue) || sender._queue.length > 0) {
+    const socket = this.rawSocket()
+    if (!socket) {
       this.ws.send(data, SEND_OPTIONS)
       return
     }
@@ -58,6 +67,29 @@ export class WsRoomSocket implements RoomSocket {
       this.frames.set(data, frame)
     }
     socket.write(frame)
+  }
+
+  sendAll(messages: readonly Uint8Array[]): void {
+    if (messages.length === 1) return this.send(messages[0]!)
+    if (this.ws.readyState !== WebSocket.OPEN) return
+    const socket = this.rawSocket()
+    if (!socket) {
+      for (const message of messages) this.ws.send(message, SEND_OPTIONS)
+      return
+    }
+    let frames = this.frames.get(messages)
+    if (!frames) {
+      frames = binaryFrames(messages)
+      this.frames.set(messages, frames)
+    }
+    socket.write(frames)
+  }
+
+  /** The TCP socket, when frames can be written to it directly (`ws` has nothing of its own queued). */
+  private rawSocket(): Socket | null {
+    const { _socket: socket, _sender: sender } = this.ws as unknown as WsInternals
+    if (!socket || !sender || sender._state !== 0 || !Array.isArray(sender._queue) || sender._queue.length > 0) return null
+    return socket
   }
 
   get bufferedAmount(): number {

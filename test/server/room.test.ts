@@ -105,13 +105,15 @@ describe('Room: joining', () => {
 })
 
 describe('Room: group commit', () => {
-  it('with a flush window, updates arriving from several sockets within it are stored as one row and relayed once stored', async () => {
+  it('with a flush window, updates arriving from several sockets within it are stored in one transaction and relayed once stored, in one write', async () => {
     const { room, storage, boardId } = await setup({ flushWindowMs: 30 })
     const a = join(room)
     const b = join(room)
     const c = join(room)
     for (const peer of [a, b, c]) peer.socket.take()
     const rowsBefore = (await storage.loadUpdates(boardId)).updates.length
+    const batchesBefore = storage.appendBatches
+    const writesBefore = c.socket.writes
     a.send(updateMessage(a.edit((r) => r.set('shape:a', 'from a'))))
     await new Promise((r) => setTimeout(r, 5))
     b.send(updateMessage(b.edit((r) => r.set('shape:b', 'from b'))))
@@ -120,7 +122,11 @@ describe('Room: group commit', () => {
     await waitFor(() => room.doc.getMap('records').has('shape:b') && c.socket.sent.length > 0, 'the window to pass', 2000)
     await room.settle()
     const rows = (await storage.loadUpdates(boardId)).updates
-    expect(rows.length - rowsBefore).toBe(1)
+    // A row each, in one transaction.
+    expect(rows.length - rowsBefore).toBe(2)
+    expect(storage.appendBatches - batchesBefore).toBe(1)
+    // Both reach c in one write.
+    expect(c.socket.writes - writesBefore).toBe(1)
     const received = new Y.Doc()
     applySyncMessages(received, c.socket.take())
     expect(received.getMap('records').toJSON()).toEqual({ 'shape:a': 'from a', 'shape:b': 'from b' })
@@ -164,19 +170,22 @@ describe('Room: durability order', () => {
     expect(cOnlyStep2.getMap('records').get('shape:1')).toEqual({ id: 'shape:1', text: 'durable' })
   })
 
-  it('stores a burst of updates received within one turn as one row and relays it as one message', async () => {
+  it('stores a burst of updates received within one turn in one transaction, a row each, and relays it in one write', async () => {
     const { room, storage, boardId } = await setup()
     const a = join(room)
     const b = join(room)
     a.socket.take()
     b.socket.take()
     const rowsBefore = await storage.countUpdates(boardId)
+    const batchesBefore = storage.appendBatches
+    const writesBefore = b.socket.writes
     for (let i = 0; i < 10; i++) a.send(updateMessage(a.edit((r) => r.set(`shape:${i}`, { i }))))
     await room.settle()
-    expect(storage.appendCalls).toBe(1)
-    expect(await storage.countUpdates(boardId)).toBe(rowsBefore + 1)
+    expect(storage.appendBatches - batchesBefore).toBe(1)
+    expect(await storage.countUpdates(boardId)).toBe(rowsBefore + 10)
+    expect(b.socket.writes - writesBefore).toBe(1)
     const toB = b.socket.take()
-    expect(toB.map((m) => m.type)).toEqual(['update'])
+    expect(toB.map((m) => m.type)).toEqual(Array(10).fill('update'))
     applySyncMessages(b.doc, toB)
     expect(b.doc.getMap('records').toJSON()).toEqual(a.doc.getMap('records').toJSON())
     // The stored log replays to the same content.
@@ -193,7 +202,7 @@ describe('Room: durability order', () => {
     a.send(updateMessage(a.edit((r) => r.set('shape:moving', { x: 'second-position' }))))
     await room.settle()
     const toB = b.socket.take()
-    expect(toB.map((m) => m.type)).toEqual(['update'])
+    expect(toB.map((m) => m.type)).toEqual(['update', 'update'])
     // Both values travel (a client applying it sees only the last, as it would one by one).
     const bytes = Buffer.concat(ofType(toB, 'update').map((m) => Buffer.from(m.payload)))
     expect(bytes.includes('first-position')).toBe(true)
@@ -213,18 +222,20 @@ describe('Room: durability order', () => {
     for (const p of others) expect(p.socket.take().map((m) => m.type)).toEqual(['update'])
   })
 
-  it('relays a turn’s merged updates from several origins to all, origins included (each misses the other’s part otherwise)', async () => {
+  it('relays a turn’s updates from several origins to all, origins included, in one write each (each misses the other’s part otherwise)', async () => {
     const { room } = await setup()
     const a = join(room)
     const b = join(room)
     a.socket.take()
     b.socket.take()
+    const writesBefore = [a.socket.writes, b.socket.writes]
     a.send(updateMessage(a.edit((r) => r.set('from:a', 1))))
     b.send(updateMessage(b.edit((r) => r.set('from:b', 1))))
     await room.settle()
+    expect([a.socket.writes - writesBefore[0]!, b.socket.writes - writesBefore[1]!]).toEqual([1, 1])
     for (const p of [a, b]) {
       const messages = p.socket.take()
-      expect(messages.map((m) => m.type)).toEqual(['update'])
+      expect(messages.map((m) => m.type)).toEqual(['update', 'update'])
       applySyncMessages(p.doc, messages)
       expect(p.doc.getMap('records').toJSON()).toEqual({ 'from:a': 1, 'from:b': 1 })
     }

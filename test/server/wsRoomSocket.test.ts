@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Writable } from 'node:stream'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { binaryFrame } from '../../server/sync/WsRoomSocket'
+import { binaryFrame, binaryFrames } from '../../server/sync/WsRoomSocket'
 import { connect, waitFor, waitSynced } from '../support/providers'
 import { note, textOf } from '../support/records'
 import { createLabAndBoard, startServer, type TestServer } from '../support/testServer'
@@ -25,11 +25,35 @@ function parse(frames: Buffer[]): Promise<Buffer[]> {
   })
 }
 
+/** Parses a byte stream cut into chunks, expecting `count` messages. */
+function parseChunks(chunks: Buffer[], count: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const receiver = new Receiver({ isServer: false })
+    const messages: Buffer[] = []
+    receiver.on('message', (data: Buffer) => {
+      messages.push(Buffer.from(data))
+      if (messages.length === count) resolve(messages)
+    })
+    receiver.on('error', reject)
+    for (const c of chunks) receiver.write(c)
+  })
+}
+
 describe('pre-built WebSocket frames', () => {
   it('are valid binary frames at every length encoding', async () => {
     const sizes = [0, 1, 125, 126, 127, 65535, 65536, 200_000]
     const payloads = sizes.map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + n) % 256)))
     const parsed = await parse(payloads.map((p) => binaryFrame(p)))
+    expect(parsed.map((m) => m.length)).toEqual(sizes)
+    parsed.forEach((m, i) => expect(m.equals(payloads[i]!)).toBe(true))
+  })
+
+  it('several in one buffer (one write) arrive as as many messages, in order', async () => {
+    const sizes = [3, 900, 125, 70_000, 1]
+    const payloads = sizes.map((n) => Buffer.alloc(n, n % 251))
+    const buffer = binaryFrames(payloads)
+    // Cut anywhere, as TCP may: the client still reads the same messages.
+    const parsed = await parseChunks([buffer.subarray(0, 5), buffer.subarray(5, 1000), buffer.subarray(1000)], payloads.length)
     expect(parsed.map((m) => m.length)).toEqual(sizes)
     parsed.forEach((m, i) => expect(m.equals(payloads[i]!)).toBe(true))
   })

@@ -18,6 +18,12 @@ interface Held {
 export class ControlledStorage implements Storage {
   /** Number of `appendUpdate` calls received (held, failed or passed through). */
   appendCalls = 0
+  /**
+   * Groups of `appendUpdate` calls made in the same synchronous run: the storages commit each
+   * group in one transaction (SQLite, PostgreSQL), so this counts the transactions they would make.
+   */
+  appendBatches = 0
+  private appendBatchOpen = false
   compactCalls = 0
   /** While true, new appends wait for {@link releaseAppends}. */
   holdAppends = false
@@ -66,6 +72,11 @@ export class ControlledStorage implements Storage {
 
   async appendUpdate(boardId: string, update: Uint8Array): Promise<number> {
     this.appendCalls++
+    if (!this.appendBatchOpen) {
+      this.appendBatches++
+      this.appendBatchOpen = true
+      queueMicrotask(() => (this.appendBatchOpen = false))
+    }
     if (this.failAppends) throw this.failAppends
     if (this.holdAppends) await new Promise<void>((release) => this.heldAppends.push({ release }))
     return this.inner.appendUpdate(boardId, update)

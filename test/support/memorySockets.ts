@@ -11,12 +11,19 @@ export { syncMessage }
 /** A socket that keeps what the room sends it; `bufferedAmount` can be set by the test. */
 export class MemorySocket implements RoomSocket {
   readonly sent: Uint8Array[] = []
+  /** Calls to `send` or `sendAll`: the writes a network socket would make. */
+  writes = 0
   bufferedAmount = 0
   closed: { code: number; reason: string } | null = null
 
   send(data: Uint8Array): void {
+    this.sendAll([data])
+  }
+
+  sendAll(messages: readonly Uint8Array[]): void {
     if (this.closed) throw new Error('MemorySocket: send after close')
-    this.sent.push(data.slice())
+    this.writes++
+    for (const message of messages) this.sent.push(message.slice())
   }
 
   close(code: number, reason: string): void {
