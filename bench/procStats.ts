@@ -64,3 +64,13 @@ export function directoryBytes(dir: string): number {
   if (fs.existsSync(dir)) walk(dir)
   return total
 }
+
+/**
+ * Read and write system calls a process made so far (`/proc/<pid>/io`, all its threads): a
+ * server's `syscw` counts its socket writes (and its storage's file writes).
+ */
+export function ioCalls(pid: number | 'self'): { reads: number; writes: number } {
+  const text = fs.readFileSync(`/proc/${pid}/io`, 'utf8')
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN)
+  return { reads: field('syscr'), writes: field('syscw') }
+}

@@ -40,6 +40,7 @@ export function resultsTable(results: TargetResult[]): string {
     ['Server CPU during load window (s)', (r) => `${fmt(r.server.cpuLoadSeconds, 2)} (${fmt(r.server.cpuLoadPctOfCore, 0)} % of a core)`],
     ['Server CPU per delivered (write, reader) pair (µs)', (r) => fmt(r.server.cpuUsPerDeliveredPair ?? 0, 1)],
     ['Messages clients received per delivered pair (< 1: writes merged)', (r) => fmt(r.load.messagesPerDeliveredPair ?? 0, 2)],
+    ['Server write system calls per delivered pair (< 1: several updates per call)', (r) => (r.server.writeCallsPerDeliveredPair === undefined ? 'not recorded' : fmt(r.server.writeCallsPerDeliveredPair, 2))],
     ['Server CPU total (s)', (r) => `${fmt(r.server.cpuTotalSeconds, 2)} (${fmt(r.server.cpuStartupSeconds, 2)} of it to start)`],
     ['Server peak RSS (MiB)', (r) => `${fmt(r.server.peakRssMiB, 1)} (${fmt(r.server.rssAtReadyMiB, 1)} after start)`],
     ['Connect + sync, per client p50 / p99 (ms)', (r) => `${fmt(r.connect.syncedMs.p50, 1)} / ${fmt(r.connect.syncedMs.p99, 1)}`],

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { writesPerWriter, type BenchConfig } from './config'
 import { generatorHealth, type GeneratorHealth } from './generatorHealth'
 import { nowUs } from './marker'
-import { cpuSeconds, directoryBytes, machineBusySeconds, memory } from './procStats'
+import { cpuSeconds, directoryBytes, ioCalls, machineBusySeconds, memory } from './procStats'
 import type { BenchTarget } from './servers/BenchTarget'
 import { freePort, tail, type ServerProcess } from './servers/serverProcess'
 import { concat, round, roundSummary, summarize, type Summary } from './stats'
@@ -80,6 +80,13 @@ export interface TargetResult {
     /** VmHWM: peak resident memory over the whole run. */
     peakRssMiB: number
     rssAfterLoadMiB: number
+    /**
+     * Write system calls of the server during the load window (socket writes, plus its
+     * storage's file writes), and per delivered (write, reader) pair: the physical floor is paid
+     * per call, so < 1 means several updates went out to a reader in one call.
+     */
+    writeCallsInLoad: number
+    writeCallsPerDeliveredPair: number
     /** Server CPU during the load window per delivered (write, reader) pair, µs. */
     cpuUsPerDeliveredPair: number
     /** Server CPU, % of one core, per second of the load window. */
@@ -221,6 +228,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
 
     // Load.
     const cpuLoadStart = cpuSeconds(pid)
+    const ioLoadStart = ioCalls(pid)
     const selfCpuLoadStart = cpuSeconds('self')
     const machineLoadStart = machineBusySeconds()
     const startAtUs = nowUs() + 100_000
@@ -241,6 +249,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     const loadEndUs = nowUs()
     clearInterval(sampler)
     const cpuLoadEnd = cpuSeconds(pid)
+    const ioLoadEnd = ioCalls(pid)
     const selfCpuLoadEnd = cpuSeconds('self')
     const machineLoadEnd = machineBusySeconds()
     const rssAfterLoad = memory(pid).rssKiB
@@ -313,6 +322,8 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         rssAtReadyMiB: MiB(rssAtReady),
         peakRssMiB: MiB(mem.hwmKiB),
         rssAfterLoadMiB: MiB(rssAfterLoad),
+        writeCallsInLoad: ioLoadEnd.writes - ioLoadStart.writes,
+        writeCallsPerDeliveredPair: delivered ? round((ioLoadEnd.writes - ioLoadStart.writes) / delivered, 3) : 0,
         cpuUsPerDeliveredPair: delivered ? round(((cpuLoadEnd - cpuLoadStart) / delivered) * 1e6, 2) : 0,
         cpuTimelinePct: timeline,
         shutdown,

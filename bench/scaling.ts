@@ -24,7 +24,7 @@ const sizes = (process.env.BENCH_SCALING_BOARDS?.trim() || '60,125,250').split('
 const out = (m: string) => process.stdout.write(m + '\n')
 const { resultsFile: _r, writeReport: _w, boards: _b, ...shownConfig } = base
 const results: ScalingResults = { machine: machineFacts(), config: shownConfig, sizes: [] }
-const defaultLoad = process.env.BENCH_SCALING_BOARDS === undefined && base.clientsPerBoard === 20 && base.writersPerBoard === 3 && base.hz === 10 && base.seconds === 15 && base.recordBytes === 400
+const defaultLoad = process.env.BENCH_SCALING_BOARDS === undefined && base.clientsPerBoard === 20 && base.writersPerBoard === 3 && base.hz === 10 && base.seconds === 15 && base.recordBytes === 400 && base.writerSchedule === 'adjacent'
 const writeReport = process.env.BENCH_WRITE_REPORT ? process.env.BENCH_WRITE_REPORT === '1' : defaultLoad && base.servers.length === SERVER_IDS.length
 const file = process.env.BENCH_OUT?.trim() || (writeReport ? 'bench/scaling.json' : '.tmp/bench-scaling-quick.json')
 

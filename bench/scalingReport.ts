@@ -19,7 +19,7 @@ const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFracti
 /** One row per (size, server); latencies measured while the generator lagged are marked ⚠. */
 export function scalingTable(all: ScalingResults): string {
   const head =
-    '| clients | server | generator kept up | delivered | p50 / p99 (ms) | server CPU in load (s, % of a core) | server CPU per delivered pair (µs) | messages per pair | peak RSS (MiB) | connect p50 / p99 (ms) |'
+    '| clients | server | generator kept up | delivered | p50 / p99 (ms) | server CPU in load (s, % of a core) | server CPU per delivered pair (µs) | messages / write calls per pair | peak RSS (MiB) | connect p50 / p99 (ms) |'
   const sep = '|---|---|---|---|---|---|---|---|---|---|'
   const rows = all.sizes.flatMap(({ clients, results }) =>
     results.map((r) => {
@@ -28,7 +28,7 @@ export function scalingTable(all: ScalingResults): string {
         `| ${clients.toLocaleString('en-US')} | ${r.label} | ${r.load.generator.keptUp ? 'yes' : `**no**: ${r.load.generator.reasons.join('; ')}`} | ` +
         `${fmt(r.load.deliveredPct, 2)} % | ${fmt(r.load.latencyMs.p50, 1)} / ${fmt(r.load.latencyMs.p99, 1)}${lag} | ` +
         `${fmt(r.server.cpuLoadSeconds, 2)} (${fmt(r.server.cpuLoadPctOfCore, 0)} %) | ${fmt(r.server.cpuUsPerDeliveredPair, 1)} | ` +
-        `${fmt(r.load.messagesPerDeliveredPair, 2)} | ${fmt(r.server.peakRssMiB, 0)} | ${fmt(r.connect.syncedMs.p50, 0)} / ${fmt(r.connect.syncedMs.p99, 0)} |`
+        `${fmt(r.load.messagesPerDeliveredPair, 2)} / ${r.server.writeCallsPerDeliveredPair === undefined ? '–' : fmt(r.server.writeCallsPerDeliveredPair, 2)} | ${fmt(r.server.peakRssMiB, 0)} | ${fmt(r.connect.syncedMs.p50, 0)} / ${fmt(r.connect.syncedMs.p99, 0)} |`
       )
     }),
   )

@@ -2,7 +2,8 @@
 // text, opened in real Chromium (1280×800) from Fabrique's production build, side by side with
 // tldraw alone loading the same records (same Chromium, same run). Reports the time from
 // navigation to every note in the store and to the first frame after it, pan and zoom frame
-// rates, and the JS heap; then the time an edit takes to reach another open client.
+// rates, and the JS heap; Fabrique also when the same person comes back (the board read from
+// the copy kept on the device); then the time an edit takes to reach another open client.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -113,15 +114,33 @@ async function open(browser: Browser, url: string, setup?: (page: Page) => Promi
   if (setup) await setup(page)
   await page.addInitScript(watchScript(N))
   await page.goto(url)
+  return { page, opened: await measureOpened(page), close: () => context.close() }
+}
+
+/**
+ * The same page opened again in the same browser profile, as a participant coming back: for
+ * Fabrique, the board is then read from the copy kept on this device (IndexedDB) before the
+ * server's sync, so what Fabrique adds to tldraw's own load is what reading that copy costs.
+ */
+async function reopen(page: Page, url: string): Promise<Opened> {
+  // y-indexeddb stores what arrived as it arrives; leave it time to finish writing 2 MiB.
+  await new Promise((r) => setTimeout(r, 2000))
+  await page.goto('about:blank')
+  await page.goto(url)
+  return measureOpened(page)
+}
+
+async function measureOpened(page: Page): Promise<Opened> {
   await page.waitForFunction('window.__firstFrameAt !== undefined', undefined, { timeout: 120_000, polling: 100 })
-  const cdp = await context.newCDPSession(page)
+  const cdp = await page.context().newCDPSession(page)
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
   const opened = (await page.evaluate(
     "({ allNotesMs: window.__allNotesAt, firstFrameMs: window.__firstFrameAt, marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])) })",
   )) as { allNotesMs: number; firstFrameMs: number; marks: Record<string, number> }
   const storedMs = opened.marks['fabrique:bound'] ?? opened.marks['alone:stored'] ?? Number.NaN
-  return { page, opened: { ...opened, storedMs, heapMiB: heap.usedSize / 2 ** 20 }, close: () => context.close() }
+  await cdp.detach()
+  return { ...opened, storedMs, heapMiB: heap.usedSize / 2 ** 20 }
 }
 
 /** Frame times while the camera pans (or zooms) continuously for `ms`. */
@@ -156,7 +175,13 @@ const boardUrl = `${server.url}/board/${board.id}#t=${lab.tokens.participant}`
 const fabriqueSetup = async (page: Page) => {
   await page.addInitScript(`localStorage.setItem('fabrique.identities', ${JSON.stringify(JSON.stringify({ [lab.id]: identity }))})`)
 }
-const rows: { who: string; run: number; opened: Opened; pan: { fps: number; p95: number }; zoom: { fps: number; p95: number } }[] = []
+type Frames = { fps: number; p95: number }
+const rows: { who: string; run: number; opened: Opened; pan: Frames; zoom: Frames }[] = []
+const REVISIT = 'Fabrique, coming back (board kept on the device)'
+function report(who: string, run: number, opened: Opened, pan: Frames, zoom: Frames): void {
+  rows.push({ who, run, opened, pan, zoom })
+  out(`${who} run ${run}: every note in the store ${opened.storedMs.toFixed(0)} ms, editor up with them ${opened.allNotesMs.toFixed(0)} ms, first frame ${opened.firstFrameMs.toFixed(0)} ms, heap ${opened.heapMiB.toFixed(0)} MiB${Object.keys(opened.marks).length ? ` (${Object.entries(opened.marks).map(([k, v]) => `${k.replace('fabrique:', '')} ${v}`).join(', ')})` : ''}, pan ${pan.fps.toFixed(1)} fps (p95 ${pan.p95.toFixed(1)} ms), zoom ${zoom.fps.toFixed(1)} fps (p95 ${zoom.p95.toFixed(1)} ms)`)
+}
 for (let run = 1; run <= RUNS; run++) {
   // Alternate which goes first, so neither always meets a warmer machine.
   const order = run % 2 === 1 ? (['tldraw alone', 'Fabrique'] as const) : (['Fabrique', 'tldraw alone'] as const)
@@ -164,8 +189,11 @@ for (let run = 1; run <= RUNS; run++) {
     const o = who === 'Fabrique' ? await open(browser, boardUrl, fabriqueSetup) : await open(browser, aloneUrl)
     const pan = await frames(o.page, 'pan')
     const zoom = await frames(o.page, 'zoom')
-    rows.push({ who, run, opened: o.opened, pan, zoom })
-    out(`${who} run ${run}: every note in the store ${o.opened.storedMs.toFixed(0)} ms, editor up with them ${o.opened.allNotesMs.toFixed(0)} ms, first frame ${o.opened.firstFrameMs.toFixed(0)} ms, heap ${o.opened.heapMiB.toFixed(0)} MiB${Object.keys(o.opened.marks).length ? ` (${Object.entries(o.opened.marks).map(([k, v]) => `${k.replace('fabrique:', '')} ${v}`).join(', ')})` : ''}, pan ${pan.fps.toFixed(1)} fps (p95 ${pan.p95.toFixed(1)} ms), zoom ${zoom.fps.toFixed(1)} fps (p95 ${zoom.p95.toFixed(1)} ms)`)
+    report(who, run, o.opened, pan, zoom)
+    if (who === 'Fabrique') {
+      const again = await reopen(o.page, boardUrl)
+      report(REVISIT, run, again, await frames(o.page, 'pan'), await frames(o.page, 'zoom'))
+    }
     await o.close()
   }
 }
@@ -209,5 +237,6 @@ out(`\n${N} notes (${(stateBytes / 2 ** 20).toFixed(2)} MiB of Yjs state), Chrom
 out('| page | every note in the store | editor up with them | first frame | pan | zoom | JS heap |\n|---|---|---|---|---|---|---|')
 out(summary('tldraw alone'))
 out(summary('Fabrique'))
+out(summary(REVISIT))
 out(`\nAn edit reaching another open client: p50 ${median(latencies)} ms, max ${Math.max(...latencies)} ms (20 edits).`)
 process.exit(0)
