@@ -55,34 +55,27 @@ export class WsRoomSocket implements RoomSocket {
   ) {}
 
   send(data: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return
-    const socket = this.rawSocket()
-    if (!socket) {
-      this.ws.send(data, SEND_OPTIONS)
-      return
-    }
-    let frame = this.frames.get(data)
-    if (!frame) {
-      frame = binaryFrame(data)
-      this.frames.set(data, frame)
-    }
-    socket.write(frame)
+    this.write(data)
   }
 
   sendAll(messages: readonly Uint8Array[]): void {
-    if (messages.length === 1) return this.send(messages[0]!)
+    this.write(messages.length === 1 ? messages[0]! : messages)
+  }
+
+  /** Writes one message or several (framed once per message object or list, shared by all sockets). */
+  private write(what: Uint8Array | readonly Uint8Array[]): void {
     if (this.ws.readyState !== WebSocket.OPEN) return
     const socket = this.rawSocket()
     if (!socket) {
-      for (const message of messages) this.ws.send(message, SEND_OPTIONS)
+      for (const message of Array.isArray(what) ? what : [what as Uint8Array]) this.ws.send(message, SEND_OPTIONS)
       return
     }
-    let frames = this.frames.get(messages)
-    if (!frames) {
-      frames = binaryFrames(messages)
-      this.frames.set(messages, frames)
+    let frame = this.frames.get(what)
+    if (!frame) {
+      frame = Array.isArray(what) ? binaryFrames(what) : binaryFrame(what as Uint8Array)
+      this.frames.set(what, frame)
     }
-    socket.write(frames)
+    socket.write(frame)
   }
 
   /** The TCP socket, when frames can be written to it directly (`ws` has nothing of its own queued). */
