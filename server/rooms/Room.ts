@@ -23,6 +23,7 @@ export interface EventAudience extends Audience {
 function inAudience(connection: Connection, audience: Audience): boolean {
   return (audience.identityId === undefined || connection.identity.id === audience.identityId) && (audience.roles === undefined || audience.roles.includes(connection.role))
 }
+import { AwarenessRenewals, type RENEWAL_DELAY_MS } from './AwarenessRenewals'
 import { Connection, type ConnectionIdentity } from './Connection'
 import { FlushScheduler } from './FlushScheduler'
 import type { RefusalCounter } from './RefusalCounter'
@@ -45,6 +46,8 @@ export interface RoomOptions {
   flushScheduler?: FlushScheduler
   /** Bounds on presence; defaults {@link DEFAULT_AWARENESS_LIMITS}. */
   awareness?: Partial<AwarenessLimits>
+  /** Longest a presence renewal waits for a relay to ride along with; default {@link RENEWAL_DELAY_MS}. */
+  renewalDelayMs?: number
   /** Counts refused changes, by rule (shared by a manager's rooms; shown in `/healthz`). */
   refusals?: RefusalCounter
   /** Unsent bytes all connections may hold together (shared by a manager's rooms). */
@@ -147,6 +150,8 @@ export class Room {
   readonly doc: Y.Doc
   private readonly connections = new Set<Connection>()
   private readonly awareness: RoomAwareness
+  /** Presence renewals waiting to ride along with the next relay (see {@link AwarenessRenewals}). */
+  private readonly renewals: AwarenessRenewals
   private incoming: Incoming[] = []
   private flushScheduled = false
   private flushing: Promise<void> | null = null
@@ -184,6 +189,14 @@ export class Room {
     this.flushScheduler = options.flushScheduler ?? new FlushScheduler()
     this.hooks = options.hooks ?? []
     this.awareness = new RoomAwareness({ ...DEFAULT_AWARENESS_LIMITS, ...options.awareness })
+    this.renewals = new AwarenessRenewals(
+      (entry) => this.awareness.isCurrent(entry),
+      (message) => {
+        this.broadcast(message, null)
+        this.options.fanout?.awareness(message)
+      },
+      options.renewalDelayMs,
+    )
     this.sendBudget = options.sendBudget ?? new SendBudget(Number.POSITIVE_INFINITY)
   }
 
@@ -386,8 +399,13 @@ export class Room {
   }
 
   private handleAwareness(connection: Connection, update: Uint8Array): void {
-    const { toSender, toOthers, dropped } = this.awareness.receive(connection, update)
+    const { toSender, toOthers, dropped, renewals } = this.awareness.receive(connection, update)
     if (dropped > 0) this.logger.debug('awareness entries dropped', { dropped, role: connection.role })
+    if (renewals) {
+      // Nothing new to show: relayed with the next updates, or within RENEWAL_DELAY_MS.
+      this.renewals.hold(renewals)
+      return
+    }
     if (toOthers) this.options.fanout?.awareness(toOthers)
     if (toOthers === toSender) {
       this.broadcast(toSender, null)
@@ -561,10 +579,11 @@ export class Room {
       }
       this.lastSeq = seqs[seqs.length - 1]!
       const only = !echo && origins.size === 1 ? [...origins][0]! : null
-      // Relayed together: one write per recipient.
+      // Relayed together, with the presence renewals waiting: one write per recipient.
       this.broadcastAll(
         parts.map((part) => syncMessage(SyncMessageType.update, part)),
         only,
+        this.renewals.take(),
       )
     }
     for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
@@ -745,11 +764,18 @@ export class Room {
     }
   }
 
-  /** Several messages to everyone but `except`, in order, one write per connection. */
-  private broadcastAll(messages: readonly Uint8Array[], except: Connection | null): void {
-    if (messages.length === 1) return this.broadcast(messages[0]!, except)
+  /**
+   * Several messages to everyone but `except`, in order, one write per connection; `renewals`
+   * (presence renewals, for everyone) after them.
+   */
+  private broadcastAll(messages: readonly Uint8Array[], except: Connection | null, renewals: Uint8Array | null): void {
+    if (renewals) this.options.fanout?.awareness(renewals)
+    const all = renewals ? [...messages, renewals] : messages
     for (const connection of this.connections) {
-      if (connection !== except) connection.sendAll(messages)
+      if (connection === except) {
+        if (renewals) connection.send(renewals)
+      } else if (all.length === 1) connection.send(all[0]!)
+      else connection.sendAll(all)
     }
   }
 
@@ -814,6 +840,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.renewals.clear()
     this.doc.destroy()
   }
 }

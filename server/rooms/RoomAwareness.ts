@@ -45,6 +45,12 @@ export interface AwarenessOutcome {
   toOthers: Uint8Array | null
   /** Entries dropped (invalid, too big, someone else's id, over a bound). */
   dropped: number
+  /**
+   * The entries, when every one was its owner's unchanged state under a newer clock (the
+   * renewal a y-protocols client sends every 15 s to say it is still there): nothing new to
+   * show, they may wait. Null otherwise.
+   */
+  renewals: readonly AwarenessEntry[] | null
 }
 
 /** Why an awareness entry is not relayed, or null when it is fine. */
@@ -130,34 +136,51 @@ export class RoomAwareness {
   receive(connection: Connection, update: Uint8Array): AwarenessOutcome {
     const entries = readAwarenessEntries(update)
     const accepted: AwarenessEntry[] = []
-    for (const entry of entries) if (this.accept(connection, entry)) accepted.push(entry)
+    let renewal = entries.length > 0
+    for (const entry of entries) {
+      const verdict = this.accept(connection, entry)
+      if (verdict === 'refused') continue
+      accepted.push(entry)
+      if (verdict !== 'renewed') renewal = false
+    }
     if (accepted.length > 0) this.snapshot = null
     const dropped = entries.length - accepted.length
     if (dropped === 0) {
       const message = wrapAwarenessUpdate(update)
-      return { toSender: message, toOthers: message, dropped }
+      return { toSender: message, toOthers: message, dropped, renewals: renewal ? accepted : null }
     }
     // The sender hears back only what was kept (any message keeps the stock client's link alive),
     // never its refused bulk again.
     const kept = accepted.length > 0 ? encodeAwarenessMessage(accepted) : null
-    return { toSender: kept ?? EMPTY_AWARENESS_MESSAGE, toOthers: kept, dropped }
+    return { toSender: kept ?? EMPTY_AWARENESS_MESSAGE, toOthers: kept, dropped, renewals: null }
   }
 
-  private accept(connection: Connection, entry: AwarenessEntry): boolean {
-    if (stateProblem(entry.state, this.limits.maxStateBytes) !== null) return false
+  /** Whether `entry` is still the newest state of its client id (not replaced or removed since). */
+  isCurrent(entry: AwarenessEntry): boolean {
+    return this.states.get(entry.clientId)?.clock === entry.clock
+  }
+
+  /**
+   * Whether the entry is kept: `changed` (a new or changed state, or a removal), `renewed` (its
+   * owner's unchanged state under a newer clock), `known` (not newer: kept, changes nothing),
+   * or `refused`.
+   */
+  private accept(connection: Connection, entry: AwarenessEntry): 'changed' | 'renewed' | 'known' | 'refused' {
+    if (stateProblem(entry.state, this.limits.maxStateBytes) !== null) return 'refused'
     const current = this.states.get(entry.clientId)
     const takingOver = current !== undefined && current.owner !== connection
     // Another connection's client id: refused (its owner would adopt the impostor's state),
     // unless that owner went silent and this is a newer state — the same client back on a
     // new socket while the old one is not yet dropped.
-    if (takingOver && !(entry.clock > current.clock && Date.now() - current.owner.lastMessageAt >= this.limits.takeoverMs)) return false
+    if (takingOver && !(entry.clock > current.clock && Date.now() - current.owner.lastMessageAt >= this.limits.takeoverMs)) return 'refused'
     const owned = takingOver || connection.awarenessClients.has(entry.clientId)
-    if (!owned && entry.state !== 'null' && connection.awarenessClients.size >= this.limits.maxIdsPerConnection) return false
+    if (!owned && entry.state !== 'null' && connection.awarenessClients.size >= this.limits.maxIdsPerConnection) return 'refused'
     const isNewer = !current || entry.clock > current.clock || (entry.clock === current.clock && entry.state === 'null')
-    if (!isNewer) return true
+    if (!isNewer) return 'known'
+    const renewed = !takingOver && current !== undefined && current.state === entry.state && entry.state !== 'null'
     const size = entry.state === 'null' ? 0 : entry.state.length
     const previous = current ? current.state.length : 0
-    if (size > previous && this.bytes - previous + size > this.limits.maxRoomBytes) return false
+    if (size > previous && this.bytes - previous + size > this.limits.maxRoomBytes) return 'refused'
     if (takingOver) current.owner.awarenessClients.delete(entry.clientId)
     this.bytes += size - previous
     if (entry.state === 'null') {
@@ -167,7 +190,7 @@ export class RoomAwareness {
       this.states.set(entry.clientId, { ...entry, owner: connection })
       connection.awarenessClients.add(entry.clientId)
     }
-    return true
+    return renewed ? 'renewed' : 'changed'
   }
 
   /** Forgets what `connection` owned; returns the message telling everyone, or null. */

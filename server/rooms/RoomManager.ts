@@ -23,6 +23,8 @@ export interface RoomManagerOptions {
   /** Run by every room, in order (see {@link RoomHooks}). */
   hooks?: readonly RoomHooks[]
   awareness?: Partial<AwarenessLimits>
+  /** Longest a presence renewal waits for a relay to ride along with (see `AwarenessRenewals`). */
+  renewalDelayMs?: number
   /** Unsent bytes all connections may hold together; unbounded when not given. */
   sendBudgetBytes?: number
   /** Largest board in stored bytes; unbounded when not given. */
@@ -131,6 +133,7 @@ export class RoomManager {
       compactAfterUpdates: this.options.compactAfterUpdates,
       hooks: this.options.hooks,
       awareness: this.options.awareness,
+      renewalDelayMs: this.options.renewalDelayMs,
       flushScheduler: this.flushScheduler,
       refusals: this.refusals,
       sendBudget: this.sendBudget,

@@ -31,7 +31,7 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.closeAll(CloseCode.serverShutdown, 'test over')
 })
 
-async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number; awarenessTakeoverMs?: number; flushWindowMs?: number } = {}) {
+async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number; awarenessTakeoverMs?: number; flushWindowMs?: number; renewalDelayMs?: number } = {}) {
   const storage = new ControlledStorage(new MemoryStorage())
   const lab = makeLab()
   await storage.createLab(lab, makeHashes(lab.id))
@@ -48,6 +48,7 @@ async function setup(options: { hooks?: RoomHooks; compactAfterUpdates?: number;
     flushWindowMs: options.flushWindowMs,
     hooks: options.hooks ? [options.hooks] : [],
     awareness: options.awarenessTakeoverMs === undefined ? undefined : { takeoverMs: options.awarenessTakeoverMs },
+    renewalDelayMs: options.renewalDelayMs,
   })
   managers.push(manager)
   const room = await manager.getRoom(board.id)
@@ -525,6 +526,85 @@ describe('Room: awareness', () => {
     // The owner can still update its entry.
     owner.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina B.' } }]))
     expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
+  })
+})
+
+describe('Room: presence renewals', () => {
+  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
+
+  it('holds a renewal (same state, newer clock) and relays it with the next update, in the same write to each recipient', async () => {
+    const { room } = await setup({ renewalDelayMs: 60_000 })
+    const a = join(room)
+    const b = join(room)
+    const c = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
+    for (const p of [a, b, c]) p.socket.take()
+    a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina' } }]))
+    // Nothing new to show: no one is written to for it.
+    for (const p of [a, b, c]) expect(p.socket.sent).toHaveLength(0)
+    // A newcomer already gets the renewed clock.
+    const late = join(room)
+    expect(entry(late.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
+    const writes = [a, b, c, late].map((p) => p.socket.writes)
+    b.send(updateMessage(b.edit((r) => r.set('shape:b', 'from b'))))
+    await waitFor(() => c.socket.sent.length > 0, 'the relay', 2000)
+    await room.settle()
+    // Readers get the update and the renewal in one write; the writer (who gets no echo of its update) the renewal alone.
+    for (const p of [a, c, late]) {
+      const got = p.socket.take()
+      expect(got.map((m) => m.type)).toEqual(['update', 'awareness'])
+      expect(entry(got)).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
+    }
+    expect(entry(b.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
+    expect([a, b, c, late].map((p, i) => p.socket.writes - writes[i]!)).toEqual([1, 1, 1, 1])
+    // Sent once: the next update goes alone.
+    b.send(updateMessage(b.edit((r) => r.set('shape:b', 'again'))))
+    await waitFor(() => c.socket.sent.length > 0, 'the relay', 2000)
+    expect(c.socket.take().map((m) => m.type)).toEqual(['update'])
+  })
+
+  it('without updates, relays the renewals waiting in one message once the delay is over', async () => {
+    const { room } = await setup({ renewalDelayMs: 40 })
+    const a = join(room)
+    const b = join(room)
+    const witness = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
+    for (const p of [a, b, witness]) p.socket.take()
+    a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b' } }]))
+    a.send(awarenessMessage([{ clientId: 11, clock: 3, state: { n: 'a' } }]))
+    expect(witness.socket.sent).toHaveLength(0)
+    await waitFor(() => witness.socket.sent.length > 0, 'the delay', 2000)
+    const got = witness.socket.take()
+    expect(got).toHaveLength(1)
+    expect(entry(got).sort((x, y) => x.clientId - y.clientId)).toEqual([
+      { clientId: 11, clock: 3, state: '{"n":"a"}' },
+      { clientId: 22, clock: 2, state: '{"n":"b"}' },
+    ])
+    // The senders hear theirs back too (a stock client takes any message as a sign the link lives).
+    expect(entry(a.socket.take()).map((e) => e.clientId).sort()).toEqual([11, 22])
+  })
+
+  it('relays a change of state at once, and never a held renewal older than it or than a departure', async () => {
+    const { room } = await setup({ renewalDelayMs: 40 })
+    const a = join(room)
+    const b = join(room)
+    const witness = join(room)
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
+    for (const p of [a, b, witness]) p.socket.take()
+    a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b' } }]))
+    // a's cursor moves: at once.
+    a.send(awarenessMessage([{ clientId: 11, clock: 3, state: { n: 'a', cursor: 1 } }]))
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 3, state: '{"n":"a","cursor":1}' }])
+    // b leaves: at once.
+    b.connection.close(1000, 'bye')
+    expect(entry(witness.socket.take())).toEqual([{ clientId: 22, clock: 3, state: 'null' }])
+    await new Promise((r) => setTimeout(r, 120))
+    // Both held renewals were overtaken: nothing more is sent.
+    expect(witness.socket.take()).toEqual([])
   })
 })
 
