@@ -120,6 +120,13 @@ interface Applied {
 
 const READ_ONLY_MESSAGE = permissionDeniedMessage(READ_ONLY_REASON)
 
+/** A presence message waiting for the next relay: for everyone, for everyone but `except`, or for `only`. */
+interface PendingPresence {
+  message: Uint8Array
+  only: Connection | null
+  except: Connection | null
+}
+
 /**
  * Yjs client ids one connection may bring into a board. A tab writes with one; a client
  * coming back after the server lost data (restored from a backup) resends others' edits too.
@@ -152,6 +159,8 @@ export class Room {
   private readonly awareness: RoomAwareness
   /** Presence renewals waiting to ride along with the next relay (see {@link AwarenessRenewals}). */
   private readonly renewals: AwarenessRenewals
+  /** Changes of presence waiting for the next flush (see {@link relay}). */
+  private presence: PendingPresence[] = []
   private incoming: Incoming[] = []
   private flushScheduled = false
   private flushing: Promise<void> | null = null
@@ -285,10 +294,13 @@ export class Room {
       connection.close(refusal.code, refusal.reason)
       return connection
     }
-    if (!connection.canWrite) connection.send(READ_ONLY_MESSAGE)
-    connection.send(syncMessage(SyncMessageType.step1, Y.encodeStateVector(this.doc)))
+    // One write: (read-only notice,) sync step 1, everyone's presence.
+    const greeting = [syncMessage(SyncMessageType.step1, Y.encodeStateVector(this.doc))]
+    if (!connection.canWrite) greeting.unshift(READ_ONLY_MESSAGE)
     const presence = this.awareness.current()
-    if (presence) connection.send(presence)
+    if (presence) greeting.push(presence)
+    if (greeting.length === 1) connection.send(greeting[0]!)
+    else connection.sendAll(greeting)
     return connection
   }
 
@@ -299,7 +311,7 @@ export class Room {
     connection.closed = true
     const gone = this.awareness.remove(connection)
     if (gone) {
-      this.broadcast(gone, null)
+      this.queuePresence({ message: gone, only: null, except: null })
       this.options.fanout?.awareness(gone)
     }
     this.waitingStep1 = this.waitingStep1.filter((w) => w.connection !== connection)
@@ -408,11 +420,21 @@ export class Room {
     }
     if (toOthers) this.options.fanout?.awareness(toOthers)
     if (toOthers === toSender) {
-      this.broadcast(toSender, null)
+      this.queuePresence({ message: toSender, only: null, except: null })
       return
     }
-    connection.send(toSender)
-    if (toOthers) this.broadcast(toOthers, connection)
+    this.queuePresence({ message: toSender, only: connection, except: null })
+    if (toOthers) this.queuePresence({ message: toOthers, only: null, except: connection })
+  }
+
+  /**
+   * Presence goes out with the room's next flush, like document updates: what arrives within
+   * one flush window (people joining together, cursors moving together) reaches each
+   * connection in one write, in the order it came.
+   */
+  private queuePresence(pending: PendingPresence): void {
+    this.presence.push(pending)
+    this.scheduleFlush()
   }
 
   private handleCommand(connection: Connection, decoder: decoding.Decoder): void {
@@ -499,7 +521,7 @@ export class Room {
         .finally(() => {
           this.flushing = null
           for (const { connection, stateVector } of this.waitingStep1.splice(0)) this.answerStep1(connection, stateVector)
-          if (this.incoming.length > 0) this.scheduleFlush()
+          if (this.incoming.length > 0 || this.presence.length > 0) this.scheduleFlush()
         })
     })
   }
@@ -509,7 +531,10 @@ export class Room {
     const batch = this.incoming
     this.incoming = []
     const serverWrites = batch.filter((item) => item.kind === 'server')
-    if (batch.length === 0) return
+    if (batch.length === 0) {
+      this.relay([], null)
+      return
+    }
     if (this.failed) {
       for (const job of serverWrites) job.reject(new Error(`Room.flush: board ${this.boardId} failed`))
       return
@@ -579,13 +604,11 @@ export class Room {
       }
       this.lastSeq = seqs[seqs.length - 1]!
       const only = !echo && origins.size === 1 ? [...origins][0]! : null
-      // Relayed together, with the presence renewals waiting: one write per recipient.
-      this.broadcastAll(
+      this.relay(
         parts.map((part) => syncMessage(SyncMessageType.update, part)),
         only,
-        this.renewals.take(),
       )
-    }
+    } else this.relay([], null)
     for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
     for (const job of serverWrites) {
       const error = writeErrors.get(job)
@@ -765,17 +788,28 @@ export class Room {
   }
 
   /**
-   * Several messages to everyone but `except`, in order, one write per connection; `renewals`
-   * (presence renewals, for everyone) after them.
+   * Relays a flush: the stored `updates` to everyone but `except`, then the presence changes
+   * waiting, then the presence renewals waiting — all of it in one write per connection.
    */
-  private broadcastAll(messages: readonly Uint8Array[], except: Connection | null, renewals: Uint8Array | null): void {
+  private relay(updates: readonly Uint8Array[], except: Connection | null): void {
+    const presence = this.presence
+    this.presence = []
+    const renewals = updates.length > 0 || presence.length > 0 ? this.renewals.take() : null
     if (renewals) this.options.fanout?.awareness(renewals)
-    const all = renewals ? [...messages, renewals] : messages
+    const tail = renewals ? [renewals] : []
+    // The common case, no presence change: the same list for everyone (but `except`).
+    const all = presence.length === 0 ? (renewals ? [...updates, renewals] : updates) : null
     for (const connection of this.connections) {
-      if (connection === except) {
-        if (renewals) connection.send(renewals)
-      } else if (all.length === 1) connection.send(all[0]!)
-      else connection.sendAll(all)
+      let frames: readonly Uint8Array[]
+      if (all) frames = connection === except ? tail : all
+      else {
+        const own = connection === except ? [] : [...updates]
+        for (const p of presence) if (p.only ? p.only === connection : p.except !== connection) own.push(p.message)
+        if (renewals) own.push(renewals)
+        frames = own
+      }
+      if (frames.length === 1) connection.send(frames[0]!)
+      else if (frames.length > 1) connection.sendAll(frames)
     }
   }
 
@@ -805,7 +839,7 @@ export class Room {
 
   /** Resolves once every received update is stored. */
   async settle(): Promise<void> {
-    while (this.flushing || this.flushScheduled || this.incoming.length > 0) {
+    while (this.flushing || this.flushScheduled || this.incoming.length > 0 || this.presence.length > 0) {
       if (this.flushing) await this.flushing
       else await new Promise<void>((resolve) => setImmediate(resolve))
     }

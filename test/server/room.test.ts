@@ -80,6 +80,12 @@ function join(room: Room, role: Role = 'participant') {
   }
 }
 
+/** What `peer` received once the room relayed everything pending (presence goes out with the next flush). */
+async function received(room: Room, peer: { socket: MemorySocket }): Promise<DecodedMessage[]> {
+  await room.settle()
+  return peer.socket.take()
+}
+
 const ofType = <T extends DecodedMessage['type']>(messages: DecodedMessage[], type: T) =>
   messages.filter((m): m is Extract<DecodedMessage, { type: T }> => m.type === type)
 
@@ -442,17 +448,36 @@ describe('Room: awareness', () => {
     const { room } = await setup()
     const a = join(room)
     const b = join(room)
-    a.socket.take()
-    b.socket.take()
+    await received(room, a)
+    await received(room, b)
     a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
     const expected = [{ clientId: 11, clock: 1, state: '{"name":"Amina"}' }]
-    expect(entry(a.socket.take())).toEqual(expected)
-    expect(entry(b.socket.take())).toEqual(expected)
+    expect(entry(await received(room, a))).toEqual(expected)
+    expect(entry(await received(room, b))).toEqual(expected)
     // A newcomer gets the current awareness right after step 1.
     const c = join(room)
-    const toC = c.socket.take()
+    const toC = (await received(room, c))
     expect(toC.map((m) => m.type)).toEqual(['step1', 'awareness'])
     expect(entry(toC)).toEqual(expected)
+  })
+
+  it('presence arriving within one flush window reaches each connection in one write, in order', async () => {
+    const { room } = await setup({ flushWindowMs: 20 })
+    const a = join(room)
+    const b = join(room)
+    const c = join(room)
+    for (const p of [a, b, c]) await received(room, p)
+    const writes = c.socket.writes
+    a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
+    b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
+    a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { n: 'a', cursor: 1 } }]))
+    expect(c.socket.sent).toHaveLength(0)
+    expect(entry(await received(room, c))).toEqual([
+      { clientId: 11, clock: 1, state: '{"n":"a"}' },
+      { clientId: 22, clock: 1, state: '{"n":"b"}' },
+      { clientId: 11, clock: 2, state: '{"n":"a","cursor":1}' },
+    ])
+    expect(c.socket.writes - writes).toBe(1)
   })
 
   it('answers queryAwareness with every current entry', async () => {
@@ -463,9 +488,9 @@ describe('Room: awareness', () => {
     b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b2' } }]))
     const c = join(room)
-    c.socket.take()
+    await received(room, c)
     c.send(queryAwarenessMessage())
-    const entries = entry(c.socket.take())
+    const entries = entry(await received(room, c))
     expect(entries.sort((x, y) => x.clientId - y.clientId)).toEqual([
       { clientId: 11, clock: 3, state: '{"n":"a"}' },
       { clientId: 22, clock: 2, state: '{"n":"b2"}' },
@@ -478,14 +503,14 @@ describe('Room: awareness', () => {
     const b = join(room)
     a.send(awarenessMessage([{ clientId: 11, clock: 4, state: { n: 'a' } }, { clientId: 12, clock: 1, state: { n: 'a2' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
-    b.socket.take()
+    await received(room, b)
     a.connection.close(1000, 'bye')
-    expect(entry(b.socket.take()).sort((x, y) => x.clientId - y.clientId)).toEqual([
+    expect(entry(await received(room, b)).sort((x, y) => x.clientId - y.clientId)).toEqual([
       { clientId: 11, clock: 5, state: 'null' },
       { clientId: 12, clock: 2, state: 'null' },
     ])
     const c = join(room)
-    expect(entry(c.socket.take())).toEqual([{ clientId: 22, clock: 1, state: '{"n":"b"}' }])
+    expect(entry(await received(room, c))).toEqual([{ clientId: 22, clock: 1, state: '{"n":"b"}' }])
   })
 
   it('forgets an entry its owner sets to null, and does not announce it again on close', async () => {
@@ -494,9 +519,9 @@ describe('Room: awareness', () => {
     const b = join(room)
     a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
     a.send(awarenessMessage([{ clientId: 11, clock: 2, state: null }]))
-    expect(entry(b.socket.take()).at(-1)).toEqual({ clientId: 11, clock: 2, state: 'null' })
+    expect(entry(await received(room, b)).at(-1)).toEqual({ clientId: 11, clock: 2, state: 'null' })
     a.connection.close(1000, 'bye')
-    expect(b.socket.take()).toEqual([])
+    expect((await received(room, b))).toEqual([])
   })
 
   it('does not let a connection overwrite or remove another connection’s client id', async () => {
@@ -505,27 +530,27 @@ describe('Room: awareness', () => {
     const impostor = join(room)
     const witness = join(room)
     owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
-    for (const p of [owner, impostor, witness]) p.socket.take()
+    for (const p of [owner, impostor, witness]) await received(room, p)
 
     // A higher clock, then a removal, for a client id another connection owns; plus its own entry.
     impostor.send(awarenessMessage([{ clientId: 11, clock: 9, state: { name: 'Impostor' } }, { clientId: 33, clock: 1, state: { name: 'Bob' } }]))
     impostor.send(awarenessMessage([{ clientId: 11, clock: 10, state: null }]))
     // Peers never see the impostor's version of client 11 (the owner would adopt it as its own).
     for (const p of [owner, witness]) {
-      expect(entry(p.socket.take())).toEqual([{ clientId: 33, clock: 1, state: '{"name":"Bob"}' }])
+      expect(entry(await received(room, p))).toEqual([{ clientId: 33, clock: 1, state: '{"name":"Bob"}' }])
     }
     // The impostor hears back only what was kept (an empty message for the refused removal).
-    const echoes = ofType(impostor.socket.take(), 'awareness')
+    const echoes = ofType((await received(room, impostor)), 'awareness')
     expect(echoes.map((m) => m.entries)).toEqual([[{ clientId: 33, clock: 1, state: '{"name":"Bob"}' }], []])
     witness.send(queryAwarenessMessage())
-    expect(entry(witness.socket.take()).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
+    expect(entry(await received(room, witness)).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
 
     // When the impostor leaves, only its own entry goes.
     impostor.connection.close(1000, 'bye')
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 33, clock: 2, state: 'null' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 33, clock: 2, state: 'null' }])
     // The owner can still update its entry.
     owner.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina B.' } }]))
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina B."}' }])
   })
 })
 
@@ -538,29 +563,30 @@ describe('Room: presence renewals', () => {
     const b = join(room)
     const c = join(room)
     a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
-    for (const p of [a, b, c]) p.socket.take()
+    for (const p of [a, b, c]) await received(room, p)
     a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Amina' } }]))
     // Nothing new to show: no one is written to for it.
+    await room.settle()
     for (const p of [a, b, c]) expect(p.socket.sent).toHaveLength(0)
     // A newcomer already gets the renewed clock.
     const late = join(room)
-    expect(entry(late.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
+    expect(entry(await received(room, late))).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
     const writes = [a, b, c, late].map((p) => p.socket.writes)
     b.send(updateMessage(b.edit((r) => r.set('shape:b', 'from b'))))
     await waitFor(() => c.socket.sent.length > 0, 'the relay', 2000)
     await room.settle()
     // Readers get the update and the renewal in one write; the writer (who gets no echo of its update) the renewal alone.
     for (const p of [a, c, late]) {
-      const got = p.socket.take()
+      const got = (await received(room, p))
       expect(got.map((m) => m.type)).toEqual(['update', 'awareness'])
       expect(entry(got)).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
     }
-    expect(entry(b.socket.take())).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
+    expect(entry(await received(room, b))).toEqual([{ clientId: 11, clock: 2, state: '{"name":"Amina"}' }])
     expect([a, b, c, late].map((p, i) => p.socket.writes - writes[i]!)).toEqual([1, 1, 1, 1])
     // Sent once: the next update goes alone.
     b.send(updateMessage(b.edit((r) => r.set('shape:b', 'again'))))
     await waitFor(() => c.socket.sent.length > 0, 'the relay', 2000)
-    expect(c.socket.take().map((m) => m.type)).toEqual(['update'])
+    expect((await received(room, c)).map((m) => m.type)).toEqual(['update'])
   })
 
   it('without updates, relays the renewals waiting in one message once the delay is over', async () => {
@@ -570,41 +596,47 @@ describe('Room: presence renewals', () => {
     const witness = join(room)
     a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
-    for (const p of [a, b, witness]) p.socket.take()
+    for (const p of [a, b, witness]) await received(room, p)
     a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { n: 'a' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b' } }]))
     a.send(awarenessMessage([{ clientId: 11, clock: 3, state: { n: 'a' } }]))
+    await room.settle()
     expect(witness.socket.sent).toHaveLength(0)
     await waitFor(() => witness.socket.sent.length > 0, 'the delay', 2000)
-    const got = witness.socket.take()
+    const got = (await received(room, witness))
     expect(got).toHaveLength(1)
     expect(entry(got).sort((x, y) => x.clientId - y.clientId)).toEqual([
       { clientId: 11, clock: 3, state: '{"n":"a"}' },
       { clientId: 22, clock: 2, state: '{"n":"b"}' },
     ])
     // The senders hear theirs back too (a stock client takes any message as a sign the link lives).
-    expect(entry(a.socket.take()).map((e) => e.clientId).sort()).toEqual([11, 22])
+    expect(entry(await received(room, a)).map((e) => e.clientId).sort()).toEqual([11, 22])
   })
 
-  it('relays a change of state at once, and never a held renewal older than it or than a departure', async () => {
+  it('relays a change of state with the next flush, the renewals waiting along; never a held renewal older than a change or a departure', async () => {
     const { room } = await setup({ renewalDelayMs: 40 })
     const a = join(room)
     const b = join(room)
     const witness = join(room)
     a.send(awarenessMessage([{ clientId: 11, clock: 1, state: { n: 'a' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 1, state: { n: 'b' } }]))
-    for (const p of [a, b, witness]) p.socket.take()
+    for (const p of [a, b, witness]) await received(room, p)
     a.send(awarenessMessage([{ clientId: 11, clock: 2, state: { n: 'a' } }]))
     b.send(awarenessMessage([{ clientId: 22, clock: 2, state: { n: 'b' } }]))
-    // a's cursor moves: at once.
+    // a's cursor moves: relayed, with b's renewal; a's own renewal was overtaken and is not sent.
+    const writes = witness.socket.writes
     a.send(awarenessMessage([{ clientId: 11, clock: 3, state: { n: 'a', cursor: 1 } }]))
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 3, state: '{"n":"a","cursor":1}' }])
-    // b leaves: at once.
+    expect(entry(await received(room, witness))).toEqual([
+      { clientId: 11, clock: 3, state: '{"n":"a","cursor":1}' },
+      { clientId: 22, clock: 2, state: '{"n":"b"}' },
+    ])
+    expect(witness.socket.writes - writes).toBe(1)
+    // b renews, then leaves: its departure goes out, its renewal never does.
+    b.send(awarenessMessage([{ clientId: 22, clock: 3, state: { n: 'b' } }]))
     b.connection.close(1000, 'bye')
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 22, clock: 3, state: 'null' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 22, clock: 4, state: 'null' }])
     await new Promise((r) => setTimeout(r, 120))
-    // Both held renewals were overtaken: nothing more is sent.
-    expect(witness.socket.take()).toEqual([])
+    expect(await received(room, witness)).toEqual([])
   })
 })
 
@@ -615,16 +647,16 @@ describe('Room: awareness bounds', () => {
     const { room } = await setup()
     const greedy = join(room)
     const witness = join(room)
-    for (const p of [greedy, witness]) p.socket.take()
+    for (const p of [greedy, witness]) await received(room, p)
     const many = Array.from({ length: 10 }, (_, i) => ({ clientId: 100 + i, clock: 1, state: { n: i } }))
     greedy.send(awarenessMessage(many))
-    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
+    expect(entry(await received(room, witness)).map((e) => e.clientId)).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
     // A newcomer gets only those.
     const late = join(room)
-    expect(entry(late.socket.take()).map((e) => e.clientId).sort()).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
+    expect(entry(await received(room, late)).map((e) => e.clientId).sort()).toEqual([100, 101, 102, 103].slice(0, DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection))
     // Giving one back makes room for another.
     greedy.send(awarenessMessage([{ clientId: 100, clock: 2, state: null }, { clientId: 200, clock: 1, state: { n: 'new' } }]))
-    expect(entry(witness.socket.take()).map((e) => e.clientId)).toEqual([100, 200])
+    expect(entry(await received(room, witness)).map((e) => e.clientId)).toEqual([100, 200])
   })
 
   it('an owner idle for longer than y-protocols’ 15 s renewal keeps its id; silent past the window, it can be taken over', async () => {
@@ -633,14 +665,14 @@ describe('Room: awareness bounds', () => {
     const other = join(room)
     const witness = join(room)
     owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
-    for (const p of [owner, other, witness]) p.socket.take()
+    for (const p of [owner, other, witness]) await received(room, p)
     // Idle, but alive: the last renewal was 16 s ago.
     owner.connection.lastMessageAt = Date.now() - 16_000
     other.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Pas Amina' } }]))
-    expect(entry(witness.socket.take())).toEqual([])
+    expect(entry(await received(room, witness))).toEqual([])
     owner.connection.lastMessageAt = Date.now() - AWARENESS_TAKEOVER_MS - 1
     other.send(awarenessMessage([{ clientId: 11, clock: 3, state: { name: 'Amina' } }]))
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 3, state: '{"name":"Amina"}' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 11, clock: 3, state: '{"name":"Amina"}' }])
   })
 })
 
@@ -652,17 +684,17 @@ describe('Room: a client back on a new socket', () => {
     const oldSocket = join(room)
     const witness = join(room)
     oldSocket.send(awarenessMessage([{ clientId: 11, clock: 4, state: { name: 'Amina' } }]))
-    witness.socket.take()
+    await received(room, witness)
     // The Wi-Fi dropped: the old socket is silent but not yet closed by the server.
     await new Promise((r) => setTimeout(r, 60))
     const newSocket = join(room)
     newSocket.send(awarenessMessage([{ clientId: 11, clock: 5, state: { name: 'Amina', cursor: 1 } }]))
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 5, state: '{"name":"Amina","cursor":1}' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 11, clock: 5, state: '{"name":"Amina","cursor":1}' }])
     // Pings finally drop the old socket: Amina's presence stays, owned by the new socket.
     oldSocket.connection.close(1000, 'dead')
-    expect(witness.socket.take()).toEqual([])
+    expect(await received(room, witness)).toEqual([])
     newSocket.connection.close(1000, 'bye')
-    expect(entry(witness.socket.take())).toEqual([{ clientId: 11, clock: 6, state: 'null' }])
+    expect(entry(await received(room, witness))).toEqual([{ clientId: 11, clock: 6, state: 'null' }])
   })
 
   it('cannot take over the id of an owner that is still talking', async () => {
@@ -671,9 +703,9 @@ describe('Room: a client back on a new socket', () => {
     const other = join(room)
     owner.send(awarenessMessage([{ clientId: 11, clock: 1, state: { name: 'Amina' } }]))
     other.send(awarenessMessage([{ clientId: 11, clock: 2, state: { name: 'Impostor' } }]))
-    owner.socket.take()
+    await received(room, owner)
     other.send(queryAwarenessMessage())
-    expect(entry(other.socket.take()).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
+    expect(entry(await received(room, other)).find((e) => e.clientId === 11)).toEqual({ clientId: 11, clock: 1, state: '{"name":"Amina"}' })
   })
 })
 
