@@ -7,9 +7,19 @@ export function generateToken(): string {
   return randomBytes(32).toString('base64url')
 }
 
-/** A new public id for a lab, a board or an asset: 96 random bits, url-safe. */
+/** Random bytes for public ids, drawn in bulk (one system call per 341 ids, as Node's randomUUID does). */
+let idPool = Buffer.alloc(0)
+let idPoolOffset = 0
+
+/** A new public id for a lab, a board, an asset or a connection: 96 random bits, url-safe. */
 export function generateId(): string {
-  return randomBytes(12).toString('base64url')
+  if (idPoolOffset + 12 > idPool.length) {
+    idPool = randomBytes(4092)
+    idPoolOffset = 0
+  }
+  const id = idPool.toString('base64url', idPoolOffset, idPoolOffset + 12)
+  idPoolOffset += 12
+  return id
 }
 
 /**
