@@ -81,6 +81,7 @@ async function connectAll(): Promise<void> {
     type: 'connected',
     syncedMs: synced.map((c) => (c.syncedUs - c.createdUs) / 1000),
     openMs: opened.map((c) => (c.openUs - c.createdUs) / 1000),
+    openToSyncedMs: synced.map((c) => (c.syncedUs - c.openUs) / 1000),
     failures: connectFailures,
     wallMs: (nowUs() - started) / 1000,
   })

@@ -44,6 +44,7 @@ export function resultsTable(results: TargetResult[]): string {
     ['Server CPU total (s)', (r) => `${fmt(r.server.cpuTotalSeconds, 2)} (${fmt(r.server.cpuStartupSeconds, 2)} of it to start)`],
     ['Server peak RSS (MiB)', (r) => `${fmt(r.server.peakRssMiB, 1)} (${fmt(r.server.rssAtReadyMiB, 1)} after start)`],
     ['Connect + sync, per client p50 / p99 (ms)', (r) => `${fmt(r.connect.syncedMs.p50, 1)} / ${fmt(r.connect.syncedMs.p99, 1)}`],
+    ['…of which socket open → synced, p50 / p99 (ms)', (r) => (r.connect.openToSyncedMs ? `${fmt(r.connect.openToSyncedMs.p50, 1)} / ${fmt(r.connect.openToSyncedMs.p99, 1)}` : 'not recorded')],
     [`All clients synced (s)`, (r) => `${fmt(r.connect.allSyncedMs / 1000, 2)} (${r.connect.synced}/${r.connect.clients})`],
     ['Server CPU while connecting (s)', (r) => fmt(r.server.cpuConnectSeconds, 2)],
     ['Data on disk after the run (MiB)', (r) => fmt(r.server.dataBytes / 1024 / 1024, 1)],

@@ -26,6 +26,8 @@ export interface TargetResult {
     syncedMs: Summary
     /** Per client: socket created → WebSocket open. */
     openMs: Summary
+    /** Per client: WebSocket open → handshake done (absent from results recorded before it was measured). */
+    openToSyncedMs?: Summary
   }
   load: {
     /** First write → end of the drain (deliveries counted within it). */
@@ -280,6 +282,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         allSyncedMs: round(allSyncedMs, 0),
         syncedMs: roundSummary(summarize(syncedMs)),
         openMs: roundSummary(summarize(connected.flatMap((c) => c.openMs))),
+        openToSyncedMs: roundSummary(summarize(connected.flatMap((c) => c.openToSyncedMs))),
       },
       load: {
         windowSeconds: round(windowSeconds, 2),

@@ -49,6 +49,8 @@ export interface ConnectReport {
   syncedMs: number[]
   /** Per client that opened: socket created → WebSocket open, ms. */
   openMs: number[]
+  /** Per client that synced: WebSocket open → handshake done, ms (the server's answer once the socket exists). */
+  openToSyncedMs: number[]
   failures: string[]
   wallMs: number
 }
