@@ -532,7 +532,7 @@ export class Room {
     this.incoming = []
     const serverWrites = batch.filter((item) => item.kind === 'server')
     if (batch.length === 0) {
-      this.relay([], null)
+      this.relay([])
       return
     }
     if (this.failed) {
@@ -543,9 +543,8 @@ export class Room {
     // one, a key set twice would have its first value garbage-collected before being relayed,
     // and the other clients would never see that write.
     const parts: Uint8Array[] = []
-    const origins = new Set<Connection>()
-    /** Connections that must receive the broadcast although they sent part of it. */
-    let echo = false
+    /** Per part, the connection it need not be relayed to: its writer, who has it (null: everyone, the writer of a corrected update too). */
+    const skip: (Connection | null)[] = []
     const refusals = new Map<Connection, Correction[]>()
     const writeErrors = new Map<Incoming, unknown>()
     for (const item of batch) {
@@ -554,7 +553,7 @@ export class Room {
         if (error !== undefined) writeErrors.set(item, error)
         if (update) {
           parts.push(update)
-          echo = true
+          skip.push(null)
         }
         continue
       }
@@ -572,9 +571,8 @@ export class Room {
       const { update, corrections } = this.applyClientUpdate(item)
       if (!update) continue
       parts.push(update)
-      origins.add(item.origin)
+      skip.push(corrections.length > 0 ? null : item.origin)
       const refused = corrections.filter((c) => c.refused)
-      if (corrections.length > 0) echo = true
       if (refused.length > 0) refusals.set(item.origin, [...(refusals.get(item.origin) ?? []), ...refused])
     }
     if (this.heldWrites.length > 0) {
@@ -603,12 +601,8 @@ export class Room {
         this.options.fanout?.stored(seqs[i]!, parts[i]!)
       }
       this.lastSeq = seqs[seqs.length - 1]!
-      const only = !echo && origins.size === 1 ? [...origins][0]! : null
-      this.relay(
-        parts.map((part) => syncMessage(SyncMessageType.update, part)),
-        only,
-      )
-    } else this.relay([], null)
+      this.relay(parts.map((part, i) => ({ message: syncMessage(SyncMessageType.update, part), skip: skip[i]! })))
+    } else this.relay([])
     for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
     for (const job of serverWrites) {
       const error = writeErrors.get(job)
@@ -788,22 +782,29 @@ export class Room {
   }
 
   /**
-   * Relays a flush: the stored `updates` to everyone but `except`, then the presence changes
-   * waiting, then the presence renewals waiting — all of it in one write per connection.
+   * Relays a flush: the stored updates (each to everyone but the connection it `skip`s: its
+   * writer, who has it), then the presence changes waiting, then the presence renewals
+   * waiting — all of it in one write per connection. Connections that wrote none of it and
+   * had no presence of their own share one list (and one frame buffer).
    */
-  private relay(updates: readonly Uint8Array[], except: Connection | null): void {
+  private relay(updates: readonly { message: Uint8Array; skip: Connection | null }[]): void {
     const presence = this.presence
     this.presence = []
     const renewals = updates.length > 0 || presence.length > 0 ? this.renewals.take() : null
     if (renewals) this.options.fanout?.awareness(renewals)
-    const tail = renewals ? [renewals] : []
-    // The common case, no presence change: the same list for everyone (but `except`).
-    const all = presence.length === 0 ? (renewals ? [...updates, renewals] : updates) : null
+    const writers = new Set<Connection>()
+    for (const u of updates) if (u.skip) writers.add(u.skip)
+    let shared: Uint8Array[] | null = null
+    if (presence.length === 0) {
+      shared = updates.map((u) => u.message)
+      if (renewals) shared.push(renewals)
+    }
     for (const connection of this.connections) {
       let frames: readonly Uint8Array[]
-      if (all) frames = connection === except ? tail : all
+      if (shared && !writers.has(connection)) frames = shared
       else {
-        const own = connection === except ? [] : [...updates]
+        const own: Uint8Array[] = []
+        for (const u of updates) if (u.skip !== connection) own.push(u.message)
         for (const p of presence) if (p.only ? p.only === connection : p.except !== connection) own.push(p.message)
         if (renewals) own.push(renewals)
         frames = own

@@ -229,21 +229,21 @@ describe('Room: durability order', () => {
     for (const p of others) expect(p.socket.take().map((m) => m.type)).toEqual(['update'])
   })
 
-  it('relays a turn’s updates from several origins to all, origins included, in one write each (each misses the other’s part otherwise)', async () => {
+  it('relays a turn’s updates from several origins in one write each: every writer gets the others’ parts, not its own back', async () => {
     const { room } = await setup()
     const a = join(room)
     const b = join(room)
-    a.socket.take()
-    b.socket.take()
-    const writesBefore = [a.socket.writes, b.socket.writes]
+    const c = join(room)
+    for (const p of [a, b, c]) p.socket.take()
+    const writesBefore = [a, b, c].map((p) => p.socket.writes)
     a.send(updateMessage(a.edit((r) => r.set('from:a', 1))))
     b.send(updateMessage(b.edit((r) => r.set('from:b', 1))))
     await room.settle()
-    expect([a.socket.writes - writesBefore[0]!, b.socket.writes - writesBefore[1]!]).toEqual([1, 1])
-    for (const p of [a, b]) {
-      const messages = p.socket.take()
-      expect(messages.map((m) => m.type)).toEqual(['update', 'update'])
-      applySyncMessages(p.doc, messages)
+    expect([a, b, c].map((p, i) => p.socket.writes - writesBefore[i]!)).toEqual([1, 1, 1])
+    const got = [a, b, c].map((p) => p.socket.take())
+    expect(got.map((messages) => messages.map((m) => m.type))).toEqual([['update'], ['update'], ['update', 'update']])
+    for (const [i, p] of [a, b, c].entries()) {
+      applySyncMessages(p.doc, got[i]!)
       expect(p.doc.getMap('records').toJSON()).toEqual({ 'from:a': 1, 'from:b': 1 })
     }
   })
