@@ -47,6 +47,7 @@ export function resultsTable(results: TargetResult[]): string {
     ['…of which socket open → synced, p50 / p99 (ms)', (r) => (r.connect.openToSyncedMs ? `${fmt(r.connect.openToSyncedMs.p50, 1)} / ${fmt(r.connect.openToSyncedMs.p99, 1)}` : 'not recorded')],
     [`All clients synced (s)`, (r) => `${fmt(r.connect.allSyncedMs / 1000, 2)} (${r.connect.synced}/${r.connect.clients})`],
     ['Server CPU while connecting (s)', (r) => fmt(r.server.cpuConnectSeconds, 2)],
+    ['Bench client process CPU while connecting (s)', (r) => (r.clientProcess.cpuConnectSeconds === undefined ? 'not recorded' : fmt(r.clientProcess.cpuConnectSeconds, 2))],
     ['Data on disk after the run (MiB)', (r) => fmt(r.server.dataBytes / 1024 / 1024, 1)],
     ['Bench client process CPU during load (% of a core)', (r) => fmt(r.clientProcess.cpuLoadPctOfCore, 0)],
     ['Client worker event-loop utilisation / delay p99 (ms)', (r) => r.load.clientWorkerElu.map((e, i) => `${fmt(e, 2)} / ${fmt(r.load.clientWorkerLoopDelayMs[i]?.p99 ?? 0, 1)}`).join(', ')],

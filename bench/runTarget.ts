@@ -97,7 +97,8 @@ export interface TargetResult {
     dataBytes: number
   }
   /** The benchmark process (clients + orchestration) during the load window. */
-  clientProcess: { cpuLoadSeconds: number; cpuLoadPctOfCore: number }
+  /** The bench process (the clients): CPU while connecting (absent from older results) and during the load. */
+  clientProcess: { cpuConnectSeconds?: number; cpuLoadSeconds: number; cpuLoadPctOfCore: number }
   /**
    * CPU used during the load window by everything else on the machine (neither the server nor
    * the benchmark), % of one core: noise. Above ~10 % the run was disturbed.
@@ -218,9 +219,11 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     // Connect.
     const cpuBeforeConnect = cpuSeconds(pid)
     const connectStarted = nowUs()
+    const selfCpuConnectStart = cpuSeconds('self')
     const connected = await Promise.all(workers.map((w) => w.request<ConnectReport>({ type: 'connect' }, 'connected')))
     const allSyncedMs = (nowUs() - connectStarted) / 1000
     const cpuAfterConnect = cpuSeconds(pid)
+    const selfCpuConnectSeconds = cpuSeconds('self') - selfCpuConnectStart
     const clients = config.boards * config.clientsPerBoard
     const syncedMs = connected.flatMap((c) => c.syncedMs)
     const connectFailures = connected.flatMap((c) => c.failures)
@@ -333,6 +336,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         dataBytes,
       },
       clientProcess: {
+        cpuConnectSeconds: round(selfCpuConnectSeconds, 2),
         cpuLoadSeconds: round(selfCpuLoadEnd - selfCpuLoadStart, 2),
         cpuLoadPctOfCore: round(((selfCpuLoadEnd - selfCpuLoadStart) / windowSeconds) * 100, 1),
       },
