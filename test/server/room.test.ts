@@ -89,6 +89,9 @@ async function received(room: Room, peer: { socket: MemorySocket }): Promise<Dec
 const ofType = <T extends DecodedMessage['type']>(messages: DecodedMessage[], type: T) =>
   messages.filter((m): m is Extract<DecodedMessage, { type: T }> => m.type === type)
 
+/** The awareness entries among `messages`. */
+const entry = (messages: DecodedMessage[]) => ofType(messages, 'awareness').flatMap((x) => x.entries)
+
 describe('Room: joining', () => {
   it('a new connection gets sync step 1 with the room’s state vector, and no awareness while there is none', async () => {
     const { room } = await setup()
@@ -442,8 +445,6 @@ describe('Room: failures and slow clients', () => {
 })
 
 describe('Room: awareness', () => {
-  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
-
   it('tracks entries per connection and relays them to everyone, the sender included', async () => {
     const { room } = await setup()
     const a = join(room)
@@ -555,8 +556,6 @@ describe('Room: awareness', () => {
 })
 
 describe('Room: presence renewals', () => {
-  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
-
   it('holds a renewal (same state, newer clock) and relays it with the next update, in the same write to each recipient', async () => {
     const { room } = await setup({ renewalDelayMs: 60_000 })
     const a = join(room)
@@ -641,8 +640,6 @@ describe('Room: presence renewals', () => {
 })
 
 describe('Room: awareness bounds', () => {
-  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
-
   it('keeps at most DEFAULT_AWARENESS_LIMITS.maxIdsPerConnection client ids per connection; the rest never reach anyone', async () => {
     const { room } = await setup()
     const greedy = join(room)
@@ -677,8 +674,6 @@ describe('Room: awareness bounds', () => {
 })
 
 describe('Room: a client back on a new socket', () => {
-  const entry = (m: DecodedMessage[]) => ofType(m, 'awareness').flatMap((x) => x.entries)
-
   it('takes over its awareness id from its silent old socket, and the old socket’s close removes nothing', async () => {
     const { room } = await setup({ awarenessTakeoverMs: 30 })
     const oldSocket = join(room)
