@@ -62,6 +62,7 @@ if (init.writerSchedule === 'spread') writers.sort((a, b) => a.setup.slot - b.se
 
 async function connectAll(): Promise<void> {
   const started = nowUs()
+  const eluStart = performance.eventLoopUtilization()
   const connectFailures: string[] = []
   let next = 0
   const lane = async () => {
@@ -82,8 +83,10 @@ async function connectAll(): Promise<void> {
     syncedMs: synced.map((c) => (c.syncedUs - c.createdUs) / 1000),
     openMs: opened.map((c) => (c.openUs - c.createdUs) / 1000),
     openToSyncedMs: synced.map((c) => (c.syncedUs - c.openUs) / 1000),
+    sockets: opened.map((c) => ({ port: c.localPort, createdUs: c.createdUs, openUs: c.openUs, syncedUs: c.syncedUs })),
     failures: connectFailures,
     wallMs: (nowUs() - started) / 1000,
+    elu: performance.eventLoopUtilization(eluStart).utilization,
   })
   startAwarenessRenewal()
 }

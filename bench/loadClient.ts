@@ -52,6 +52,8 @@ export class LoadClient {
   createdUs = 0
   openUs = 0
   syncedUs = 0
+  /** The socket's local port once open: how the server's record of the connection is found (connectStages). */
+  localPort = 0
   messagesIn = 0
   /** Updates after which the writer's doc still waited for missing dependencies. */
   pendingAfterApply = 0
@@ -110,6 +112,7 @@ export class LoadClient {
       }
       ws.on('open', () => {
         this.openUs = nowUs()
+        this.localPort = (ws as unknown as { _socket?: { localPort?: number } })._socket?.localPort ?? 0
         for (const m of this.setup.protocol.opening()) ws.send(m)
         const sv = this.doc ? Y.encodeStateVector(this.doc) : EMPTY_STATE_VECTOR
         this.send(syncStep1(sv))

@@ -47,12 +47,24 @@ export function resultsTable(results: TargetResult[]): string {
     ['…of which socket open → synced, p50 / p99 (ms)', (r) => (r.connect.openToSyncedMs ? `${fmt(r.connect.openToSyncedMs.p50, 1)} / ${fmt(r.connect.openToSyncedMs.p99, 1)}` : 'not recorded')],
     [`All clients synced (s)`, (r) => `${fmt(r.connect.allSyncedMs / 1000, 2)} (${r.connect.synced}/${r.connect.clients})`],
     ['Server CPU while connecting (s)', (r) => fmt(r.server.cpuConnectSeconds, 2)],
+    ['Client worker event-loop utilisation while connecting', (r) => (r.connect.clientWorkerElu ? r.connect.clientWorkerElu.map((e) => fmt(e, 2)).join(', ') : 'not recorded')],
     ['Bench client process CPU while connecting (s)', (r) => (r.clientProcess.cpuConnectSeconds === undefined ? 'not recorded' : fmt(r.clientProcess.cpuConnectSeconds, 2))],
     ['Data on disk after the run (MiB)', (r) => fmt(r.server.dataBytes / 1024 / 1024, 1)],
     ['Bench client process CPU during load (% of a core)', (r) => fmt(r.clientProcess.cpuLoadPctOfCore, 0)],
     ['Client worker event-loop utilisation / delay p99 (ms)', (r) => r.load.clientWorkerElu.map((e, i) => `${fmt(e, 2)} / ${fmt(r.load.clientWorkerLoopDelayMs[i]?.p99 ?? 0, 1)}`).join(', ')],
     ['Other processes during load (% of a core; noise)', (r) => fmt(r.otherProcessesPctOfCore, 0)],
   ]
+  if (results.some((r) => r.connect.stages)) {
+    const at = rows.findIndex(([name]) => name.startsWith('…of which socket open'))
+    rows.splice(at, 0, [
+      '…stages before, p50 (ms): accept queue / request read / server checks → 101 / 101 → client open; created → 101 written (BENCH_CONNECT_STAGES=1)',
+      (r) => {
+        const s = r.connect.stages
+        if (!s) return 'not recorded'
+        return `${[s.createdToAccepted, s.acceptedToUpgrade, s.upgradeToAnswered, s.answeredToOpen].map((x) => fmt(x.p50, 1)).join(' / ')}; ${fmt(s.createdToAnswered.p50, 1)}`
+      },
+    ])
+  }
   const head = `| | ${results.map((r) => `**${r.label}**`).join(' | ')} |`
   const sep = `|---|${results.map(() => '---').join('|')}|`
   return [head, sep, ...rows.map(([name, get]) => `| ${name} | ${results.map(get).join(' | ')} |`)].join('\n')

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { writesPerWriter, type BenchConfig } from './config'
+import { connectStages, connectStagesEnabled, readServerTrace, type ConnectStages } from './connectStages'
 import { generatorHealth, type GeneratorHealth } from './generatorHealth'
 import { nowUs } from './marker'
 import { cpuSeconds, directoryBytes, ioCalls, machineBusySeconds, memory } from './procStats'
@@ -28,6 +29,10 @@ export interface TargetResult {
     openMs: Summary
     /** Per client: WebSocket open → handshake done (absent from results recorded before it was measured). */
     openToSyncedMs?: Summary
+    /** Where created → open goes, per stage (BENCH_CONNECT_STAGES=1 only). */
+    stages?: ConnectStages
+    /** Event-loop utilisation of each client worker while connecting (absent from older results). */
+    clientWorkerElu?: number[]
   }
   load: {
     /** First write → end of the drain (deliveries counted within it). */
@@ -269,6 +274,7 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
     const mem = memory(pid)
     const shutdown = await server.stop()
     const dataBytes = directoryBytes(dataDir)
+    const serverTrace = connectStagesEnabled() ? readServerTrace(logDir) : null
 
     const delivered = results.reduce((n, r) => n + r.delivered, 0)
     const expected = results.reduce((n, r) => n + r.expected, 0)
@@ -286,6 +292,8 @@ export async function runTarget(target: BenchTarget, config: BenchConfig): Promi
         syncedMs: roundSummary(summarize(syncedMs)),
         openMs: roundSummary(summarize(connected.flatMap((c) => c.openMs))),
         openToSyncedMs: roundSummary(summarize(connected.flatMap((c) => c.openToSyncedMs))),
+        clientWorkerElu: connected.map((c) => round(c.elu, 3)),
+        ...(serverTrace && { stages: connectStages(connected.flatMap((c) => c.sockets), serverTrace) }),
       },
       load: {
         windowSeconds: round(windowSeconds, 2),

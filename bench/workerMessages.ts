@@ -1,3 +1,4 @@
+import type { ClientSocketTimes } from './connectStages'
 import type { ProtocolKind } from './protocols/WireProtocol'
 
 /** A board as clients reach it. */
@@ -51,8 +52,12 @@ export interface ConnectReport {
   openMs: number[]
   /** Per client that synced: WebSocket open → handshake done, ms (the server's answer once the socket exists). */
   openToSyncedMs: number[]
+  /** Per client that opened: its port and times (µs), for connectStages. */
+  sockets: ClientSocketTimes[]
   failures: string[]
   wallMs: number
+  /** Event-loop utilisation of the worker while connecting (1: the clients themselves were the queue). */
+  elu: number
 }
 
 export interface WritesDoneReport {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { CONNECT_TRACE_PRELOAD, connectStagesEnabled, connectTraceFile } from '../connectStages'
 
 /** A server under test, running in its own process. */
 export interface ServerProcess {
@@ -45,9 +46,11 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const log = fs.openSync(logFile, 'a')
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=.tmp/prof" to profile the server.
   const extra = process.env.BENCH_SERVER_NODE_ARGS?.trim().split(/\s+/).filter(Boolean) ?? []
+  const trace = connectStagesEnabled()
+  if (trace) extra.push('--require', CONNECT_TRACE_PRELOAD)
   const child: ChildProcess = spawn(process.execPath, [...extra, ...options.nodeArgs], {
     cwd: process.cwd(),
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, ...(trace && { BENCH_CONNECT_TRACE_FILE: connectTraceFile(options.logDir) }) },
     stdio: ['ignore', log, log],
   })
   fs.closeSync(log)
