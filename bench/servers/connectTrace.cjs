@@ -27,13 +27,15 @@ if (file) {
       sockets.push(row)
       traced.set(socket, row)
       changed = true
-      const write = socket.write
+      // Only the first write is timed; the socket then writes through its own method again,
+      // so the load that follows is not measured through a wrapper.
+      const ownWrite = Object.prototype.hasOwnProperty.call(socket, 'write') ? socket.write : null
       socket.write = function (...writeArgs) {
-        if (row.answeredUs === 0) {
-          row.answeredUs = nowUs()
-          changed = true
-        }
-        return write.apply(this, writeArgs)
+        row.answeredUs = nowUs()
+        changed = true
+        if (ownWrite) socket.write = ownWrite
+        else delete socket.write
+        return socket.write(...writeArgs)
       }
     } else if (event === 'upgrade') {
       const row = traced.get(args[1])
