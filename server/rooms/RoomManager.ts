@@ -18,7 +18,7 @@ export interface RoomManagerOptions {
   compactAfterUpdates: number
   /** How long an empty room stays in memory before it is unloaded. */
   roomIdleMs: number
-  /** How long updates wait to be stored and relayed together (0: at the end of the socket callback). */
+  /** Under load, least time between two runs of the rooms' flushes (group commit, see FlushScheduler); 0: at the end of the socket callback. */
   flushWindowMs?: number
   /** Run by every room, in order (see {@link RoomHooks}). */
   hooks?: readonly RoomHooks[]
