@@ -78,7 +78,8 @@ export class BoardHistory {
 
   /** Every change to the records, once the transaction (with its corrections) is over. */
   private readonly onRecords = (event: Y.YMapEvent<StoredRecord>, tr: Y.Transaction): void => {
-    if (event.changes.keys.size === 0) return
+    // `keysChanged` is at hand; `changes` (the old values) is computed only for a deletion.
+    if (event.keysChanged.size === 0) return
     const origin = tr.origin
     let actor: PersonRef | null = null
     let binDeletions = false
@@ -96,15 +97,19 @@ export class BoardHistory {
     const records = getRecordsMap(this.room.doc)
     const deleted: StoredRecord[] = []
     let edited = false
-    for (const [key, change] of event.changes.keys) {
-      const record = change.action === 'delete' ? change.oldValue : records.get(key)
+    for (const key of event.keysChanged) {
+      const present = records.has(key)
+      // Set and deleted within the transaction: no change at all.
+      const oldValue = present ? undefined : event.changes.keys.get(key)?.oldValue
+      if (!present && oldValue === undefined) continue
+      const record = present ? records.get(key) : oldValue
       // tldraw keeps a `user:` record per person who opened the board: joining is no edit.
       if (!isBoardContent(key, record)) continue
       edited = true
-      if (change.action === 'delete') {
-        if (isRecord(change.oldValue) && change.oldValue.typeName !== 'document') deleted.push(change.oldValue)
+      if (!present) {
+        if (isRecord(oldValue) && oldValue.typeName !== 'document') deleted.push(oldValue)
       } else if (byAuthors) {
-        const author = (records.get(key)?.meta as { author?: unknown } | undefined)?.author
+        const author = (record?.meta as { author?: unknown } | undefined)?.author
         if (typeof author === 'string' && !this.contributors.has(author)) this.contributors.set(author, null)
       }
     }
@@ -122,7 +127,11 @@ export class BoardHistory {
 
   private scheduleIdle(): void {
     if (this.closed) return
-    if (this.idleTimer) clearTimeout(this.idleTimer)
+    // Edits come many times a second: the same timer, pushed back.
+    if (this.idleTimer) {
+      this.idleTimer.refresh()
+      return
+    }
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null
       void this.takeAuto().catch((err: unknown) => this.logger.error('automatic checkpoint failed', { err }))

@@ -108,6 +108,8 @@ type Incoming =
        * reconnecting client sends its whole state): only what it adds is kept.
        */
       isStep2: boolean
+      /** The sync update message as received, when it is nothing more: relayed as is when the update is. */
+      message: Uint8Array | null
     }
   | { kind: 'server'; write: (doc: Y.Doc) => void; resolve: () => void; reject: (err: unknown) => void }
 
@@ -382,7 +384,13 @@ export class Room {
           this.logger.debug('update from a read-only connection dropped', { role: connection.role })
           return
         }
-        this.incoming.push({ kind: 'client', update: payload, origin: connection, isStep2: subType === SyncMessageType.step2 })
+        this.incoming.push({
+          kind: 'client',
+          update: payload,
+          origin: connection,
+          isStep2: subType === SyncMessageType.step2,
+          message: subType === SyncMessageType.update && decoder.pos === decoder.arr.byteLength ? decoder.arr : null,
+        })
         this.scheduleFlush()
         break
       default:
@@ -543,6 +551,8 @@ export class Room {
     // one, a key set twice would have its first value garbage-collected before being relayed,
     // and the other clients would never see that write.
     const parts: Uint8Array[] = []
+    /** Per part, its sync update message (the one received when the part is the update received). */
+    const messages: Uint8Array[] = []
     /** Per part, the connection it need not be relayed to: its writer, who has it (null: everyone, the writer of a corrected update too). */
     const skip: (Connection | null)[] = []
     const refusals = new Map<Connection, Correction[]>()
@@ -553,6 +563,7 @@ export class Room {
         if (error !== undefined) writeErrors.set(item, error)
         if (update) {
           parts.push(update)
+          messages.push(syncMessage(SyncMessageType.update, update))
           skip.push(null)
         }
         continue
@@ -571,6 +582,7 @@ export class Room {
       const { update, corrections } = this.applyClientUpdate(item)
       if (!update) continue
       parts.push(update)
+      messages.push(update === item.update && item.message ? item.message : syncMessage(SyncMessageType.update, update))
       skip.push(corrections.length > 0 ? null : item.origin)
       const refused = corrections.filter((c) => c.refused)
       if (refused.length > 0) refusals.set(item.origin, [...(refusals.get(item.origin) ?? []), ...refused])
@@ -601,7 +613,7 @@ export class Room {
         this.options.fanout?.stored(seqs[i]!, parts[i]!)
       }
       this.lastSeq = seqs[seqs.length - 1]!
-      this.relay(parts.map((part, i) => ({ message: syncMessage(SyncMessageType.update, part), skip: skip[i]! })))
+      this.relay(messages.map((message, i) => ({ message, skip: skip[i]! })))
     } else this.relay([])
     for (const [connection, corrections] of refusals) this.reportRefusals(connection, corrections)
     for (const job of serverWrites) {

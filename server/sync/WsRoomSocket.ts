@@ -10,30 +10,46 @@ interface WsInternals {
 
 const SEND_OPTIONS = { binary: true } as const
 
+/** Bytes of the header of an unmasked frame of `length` bytes. */
+function headerLength(length: number): number {
+  return length < 126 ? 2 : length < 65536 ? 4 : 10
+}
+
+/** Writes the header of an unmasked, unfragmented binary frame (server → client) of `length` bytes at `at`. */
+function writeHeader(frame: Buffer, at: number, length: number): number {
+  frame[at] = 0x82 // FIN + binary opcode
+  if (length < 126) {
+    frame[at + 1] = length
+    return at + 2
+  }
+  if (length < 65536) {
+    frame[at + 1] = 126
+    frame.writeUInt16BE(length, at + 2)
+    return at + 4
+  }
+  frame[at + 1] = 127
+  frame.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2)
+  frame.writeUInt32BE(length >>> 0, at + 6)
+  return at + 10
+}
+
 /** A complete unmasked, unfragmented binary WebSocket frame (server → client) for `data`. */
 export function binaryFrame(data: Uint8Array): Buffer {
-  const length = data.byteLength
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10
-  const frame = Buffer.allocUnsafe(headerLength + length)
-  frame[0] = 0x82 // FIN + binary opcode
-  if (length < 126) {
-    frame[1] = length
-  } else if (length < 65536) {
-    frame[1] = 126
-    frame.writeUInt16BE(length, 2)
-  } else {
-    frame[1] = 127
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2)
-    frame.writeUInt32BE(length >>> 0, 6)
-  }
-  frame.set(data, headerLength)
-  return frame
+  return binaryFrames([data])
 }
 
 /** Complete frames for `messages`, one after the other in one buffer (written in one call). */
 export function binaryFrames(messages: readonly Uint8Array[]): Buffer {
-  const frames = messages.map(binaryFrame)
-  return Buffer.concat(frames)
+  let total = 0
+  for (const m of messages) total += headerLength(m.byteLength) + m.byteLength
+  const frames = Buffer.allocUnsafe(total)
+  let at = 0
+  for (const m of messages) {
+    at = writeHeader(frames, at, m.byteLength)
+    frames.set(m, at)
+    at += m.byteLength
+  }
+  return frames
 }
 
 /**

@@ -238,6 +238,24 @@ describe('Room: durability order', () => {
     for (const p of others) expect(p.socket.take().map((m) => m.type)).toEqual(['update'])
   })
 
+  it('relays a live update as the message received; one with bytes after its update is relayed without them', async () => {
+    const { room } = await setup()
+    const a = join(room)
+    const b = join(room)
+    for (const p of [a, b]) p.socket.take()
+    const message = updateMessage(a.edit((r) => r.set('shape:x', 1)))
+    a.send(message)
+    await room.settle()
+    expect(b.socket.sent).toEqual([message])
+    b.socket.take()
+    // A modified client appends bytes after the update: they never reach anyone.
+    const update = updateMessage(a.edit((r) => r.set('shape:y', 2)))
+    a.send(new Uint8Array([...update, 7, 7, 7]))
+    await room.settle()
+    expect(b.socket.sent).toEqual([update])
+    expect(room.doc.getMap('records').get('shape:y')).toBe(2)
+  })
+
   it('relays a turn’s updates from several origins in one write each: every writer gets the others’ parts, not its own back', async () => {
     const { room } = await setup()
     const a = join(room)
