@@ -144,7 +144,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sendBufferLimitBytes: integer(env, 'SEND_BUFFER_LIMIT_BYTES', 32 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100, 3_600_000),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 30_000, 0, 86_400_000),
-    flushWindowMs: integer(env, 'FLUSH_WINDOW_MS', 8, 0, 1000),
+    flushWindowMs: integer(env, 'FLUSH_WINDOW_MS', 16, 0, 1000),
     compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', 500, 2, 10_000_000),
     maxBoardBytes: integer(env, 'MAX_BOARD_BYTES', 64 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
     maxYjsClientsPerBoard: integer(env, 'MAX_YJS_CLIENTS_PER_BOARD', 20_000, 100, 10_000_000),

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       sendBufferLimitBytes: 32 * 1024 * 1024,
       pingIntervalMs: 30_000,
       roomIdleMs: 30_000,
-      flushWindowMs: 8,
+      flushWindowMs: 16,
       compactAfterUpdates: 500,
       maxBoardBytes: 64 * 1024 * 1024,
       maxYjsClientsPerBoard: 20_000,
